@@ -1,0 +1,102 @@
+/*
+ * proxy.h: state shared by the parts of ais-proxy.
+ *
+ * Every proxy answers clients: it redirects object requests to the owning
+ * target (http.c), serves bucket requests (buckets.c) and cluster queries
+ * (cluster.c).  One proxy is the primary (primary.c): it owns the cluster
+ * map and bucket table, admits nodes, drops silent ones and pushes every
+ * change.  The others are members (lib/member.c) and forward changes to
+ * the primary over nng.  Anything that waits on the network runs on the
+ * work queue, never on an event loop.
+ */
+#ifndef AIS_PROXY_H
+#define AIS_PROXY_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "ctl.h"
+#include "http_server.h"
+#include "member.h"
+#include "objref.h"
+#include "snap.h"
+#include "workq.h"
+
+struct proxy_conf {
+	long long	 port;
+	char		*host;
+	char		*public_url;
+	long long	 control_port;
+	char		*primary;	/* NULL: this proxy is the primary */
+	char		*dir;
+	char		*id;
+	long long	 keepalive_interval;
+	long long	 keepalive_factor;
+	long long	 loops;
+	long long	 idle_timeout;
+	long long	 io_timeout;
+};
+
+struct seen {
+	char		 id[NODE_ID_MAX];
+	long long	 at_ms;
+};
+
+struct proxy {
+	struct proxy_conf	 conf;
+	struct snode		 self;
+	bool			 is_primary;
+	struct snap		 smap;
+	struct snap		 bmd;
+	struct member		 member;	/* non-primary only */
+	struct http_server	*http;
+	struct ctl_server	*ctl;
+	struct ctl_client	*cc;
+	struct workq		*wq;
+
+	/* primary only */
+	pthread_mutex_t		 change_mu;	/* one change at a time */
+	pthread_mutex_t		 seen_mu;
+	struct seen		*seen;
+	size_t			 nseen;
+	pthread_t		 monitor;
+	bool			 stopping;
+	pthread_mutex_t		 stop_mu;
+	pthread_cond_t		 stop_cv;
+};
+
+/* Timeout of control calls to other nodes. */
+#define PROXY_CTL_TIMEOUT_MS 5000
+
+/* http.c */
+void	proxy_http(struct http_conn *, struct http_request *, void *arg);
+void	proxy_send_json(struct http_conn *, int status, json_t *);
+
+/*
+ * Runs fn(p, c, arg) on the work queue and sends the reply it returns:
+ * a JSON document with "status" (HTTP) and either "message" (an error)
+ * or "body" (the response).  arg is freed afterwards.
+ */
+typedef json_t *(*proxy_work_fn)(struct proxy *, void *arg);
+void	proxy_defer(struct proxy *, struct http_conn *, proxy_work_fn,
+	    void *arg);
+
+/* buckets.c */
+void	bucket_http(struct proxy *, struct http_conn *, struct http_request *);
+
+/* cluster.c */
+void	cluster_http(struct proxy *, struct http_conn *, struct http_request *);
+
+/* primary.c */
+ais_err	primary_start(struct proxy *, char *err, size_t errlen);
+void	primary_stop(struct proxy *);
+json_t	*primary_control(struct proxy *, const char *op, json_t *req);
+/* Bucket changes; a non-primary forwards them (forward.c). */
+json_t	*proxy_bucket_create(struct proxy *, json_t *bucket);
+json_t	*proxy_bucket_destroy(struct proxy *, const char *provider,
+	    const char *name);
+
+/* control.c */
+json_t	*proxy_control(json_t *req, void *arg);
+
+#endif

@@ -1,0 +1,81 @@
+/*
+ * http.c: routes the target's HTTP requests.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "target.h"
+
+#define OBJECTS_PREFIX	"/v1/objects/"
+
+static void
+send_json(struct http_conn *c, json_t *j)
+{
+	char *s = json_dumps(j, JSON_COMPACT);
+
+	json_decref(j);
+	if (s == NULL) {
+		http_resp_error(c, 500, "out of memory");
+		return;
+	}
+	http_resp_start(c, 200);
+	http_resp_header(c, "Content-Type", "application/json");
+	http_resp_send_owned(c, s, strlen(s));
+}
+
+static void
+route_objects(struct target *t, struct http_conn *c,
+    struct http_request *req)
+{
+	struct slice rest = { req->path.ptr + strlen(OBJECTS_PREFIX),
+	    req->path.len - strlen(OBJECTS_PREFIX) };
+	const struct bucket *b;
+	char err[AIS_ERRBUF_SIZE];
+	struct objref o;
+
+	if (objref_parse(&o, rest, req->query, err, sizeof(err)) != AIS_OK) {
+		http_resp_error(c, 400, "%s", err);
+		return;
+	}
+	b = bmd_find(snap_get(&t->bmd), o.provider, o.bucket,
+	    strlen(o.bucket));
+	if (b == NULL) {
+		http_resp_error(c, 404, "bucket %s://%s does not exist",
+		    o.provider, o.bucket);
+		return;
+	}
+	switch (req->method) {
+	case HTTP_GET:
+	case HTTP_HEAD:
+		obj_get(t, c, req, &o, b);
+		break;
+	case HTTP_PUT:
+		obj_put(t, c, req, &o, b);
+		break;
+	case HTTP_DELETE:
+		obj_delete(t, c, &o);
+		break;
+	default:
+		http_resp_error(c, 405, "method %.*s not allowed on objects",
+		    (int)req->method_str.len, req->method_str.ptr);
+	}
+}
+
+void
+target_http(struct http_conn *c, struct http_request *req, void *arg)
+{
+	struct target *t = arg;
+
+	if (req->path.len > strlen(OBJECTS_PREFIX) &&
+	    memcmp(req->path.ptr, OBJECTS_PREFIX, strlen(OBJECTS_PREFIX)) == 0)
+		route_objects(t, c, req);
+	else if (slice_eq(req->path, "/v1/health"))
+		send_json(c, json_pack("{s:s, s:s, s:s}", "status", "ok",
+		    "role", "target", "id", t->self.id));
+	else if (slice_eq(req->path, "/v1/cluster"))
+		send_json(c, smap_to_json(snap_get(&t->smap)));
+	else
+		http_resp_error(c, 404, "no such resource: %.*s",
+		    (int)(req->path.len > 200 ? 200 : req->path.len),
+		    req->path.ptr);
+}
