@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "cksum.h"
-#include "err.h"
+#include "ais_err.h"
 #include "fs.h"
 
 #define PROVIDER_MAX 8

@@ -12,7 +12,7 @@
 #define XXH_STATIC_LINKING_ONLY	/* for the embedded XXH64_state_t */
 #include <xxhash.h>
 
-#include "err.h"
+#include "ais_err.h"
 
 enum cksum_type { CKSUM_NONE, CKSUM_XXHASH, CKSUM_MD5, CKSUM_SHA256 };
 

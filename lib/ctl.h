@@ -20,7 +20,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "err.h"
+#include "ais_err.h"
 
 /*
  * Handles one request.  Called on a worker thread; req is borrowed.

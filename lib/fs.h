@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "ais_err.h"
 #include "opt.h"
 
 #define FS_OBJNAME_MAX	1024

@@ -43,7 +43,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "err.h"
+#include "ais_err.h"
 #include "slice.h"
 
 #define HTTP_MAX_HEADERS 64

@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include "cksum.h"
-#include "err.h"
+#include "ais_err.h"
 
 #define LOM_XATTR	"user.ais.lom"
 #define LOM_MAX_RECORD	4000	/* fits one ext4 xattr block */

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "err.h"
+#include "ais_err.h"
 
 enum opt_type {
 	OPT_FLAG,	/* bool; takes no argument */

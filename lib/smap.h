@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "ais_err.h"
 
 #define NODE_ID_MAX	64
 #define NODE_URL_MAX	256

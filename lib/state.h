@@ -9,7 +9,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "err.h"
+#include "ais_err.h"
 
 ais_err	state_save_json(const char *path, const json_t *);
 /* AIS_ENOENT when the file does not exist. */

@@ -5,7 +5,7 @@
 #ifndef AIS_WORKQ_H
 #define AIS_WORKQ_H
 
-#include "err.h"
+#include "ais_err.h"
 
 struct workq;
 

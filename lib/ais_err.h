@@ -1,5 +1,5 @@
 /*
- * err.h: the one error type of libais.
+ * ais_err.h: the one error type of libais.
  *
  * Every library function that can fail returns an ais_err and hands its
  * results back through out-parameters.  Errors of libcurl, nng, openssl and
@@ -7,8 +7,8 @@
  * library.  ais_strerror() is the only source of generic text; the detail of
  * a particular failure travels in a caller-supplied buffer (see errbuf).
  */
-#ifndef AIS_ERR_H
-#define AIS_ERR_H
+#ifndef AIS_AIS_ERR_H
+#define AIS_AIS_ERR_H
 
 #include <stddef.h>
 

@@ -1,9 +1,9 @@
 /*
- * err.c: messages and mappings for ais_err.
+ * ais_err.c: messages and mappings for ais_err.
  */
 #include <errno.h>
 
-#include "err.h"
+#include "ais_err.h"
 
 const char *
 ais_strerror(ais_err e)
