@@ -591,6 +591,7 @@ conn_feed_body(struct http_conn *c)
 	while (c->state == CS_BODY) {
 		if (!c->req.chunked) {
 			if (c->body_left == 0) {
+				c->body_off = (size_t)(p - c->buf);
 				body_end(c, HTTP_BODY_OK);
 				return;
 			}
