@@ -100,7 +100,8 @@ ctl_list(struct target *t, json_t *req)
 		return ctl_reply_error(400, "bad list request");
 	l.after = after;
 	fs_walk_objects(&t->fs, provider, bucket, prefix, list_collect, &l);
-	qsort(l.v, l.n, sizeof(*l.v), list_cmp);
+	if (l.n > 0)
+		qsort(l.v, l.n, sizeof(*l.v), list_cmp);
 	arr = json_array();
 	for (i = 0; i < l.n; i++) {
 		if (i < (size_t)limit)

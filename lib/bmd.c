@@ -96,6 +96,8 @@ bmd_provider_norm(const char *p, size_t len)
 	};
 	size_t i;
 
+	if (len == 0)		/* p may be NULL then */
+		return "ais";
 	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
 		if (strlen(tab[i].alias) == len &&
 		    strncmp(tab[i].alias, p, len) == 0)

@@ -18,9 +18,17 @@ cluster_up() {
 	export AIS_ENDPOINT AIS_CLUSTER_DIR
 }
 
+# Stops the cluster; sanitizer reports in its logs go to $AIS_TEST_LOGS,
+# where tests/run.sh counts them as failures.
 cluster_down() {
 	[ -n "${AIS_CLUSTER_DIR:-}" ] && [ -f "$AIS_CLUSTER_DIR/cluster.json" ] &&
 	    ais-ctl cluster down >/dev/null 2>&1
+	if [ -n "${AIS_TEST_LOGS:-}" ] && grep -l -E \
+	    'runtime error:|AddressSanitizer|LeakSanitizer' \
+	    "$AIS_CLUSTER_DIR"/*/log >/dev/null 2>&1; then
+		grep -h -A30 -E 'runtime error:|AddressSanitizer|LeakSanitizer' \
+		    "$AIS_CLUSTER_DIR"/*/log >>"$AIS_TEST_LOGS/sanitizer.log"
+	fi
 	return 0
 }
 
