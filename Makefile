@@ -5,6 +5,7 @@
 #   make test       deps + normal and sanitizer builds + unit and bats tests
 #   make run        start a local cluster on loopback with a small dataset
 #   make stop       stop it
+#   make bench      warm GET throughput against nginx (a command, not a test)
 #   make check      lint: man pages, banned functions, function complexity
 
 CC	?= cc
@@ -75,7 +76,10 @@ run: deps all
 	tests/helpers/run-local.sh
 
 stop:
-	bin/ais-ctl cluster down
+	bin/ais-ctl cluster down --dir $${AIS_CLUSTER_DIR:-$$HOME/.ais/cluster}
+
+bench: all
+	tests/helpers/bench-warm.sh
 
 check: all
 	tests/helpers/lint.sh
@@ -83,5 +87,5 @@ check: all
 clean:
 	rm -rf build bin/ais-* lib/libais.a
 
-.PHONY: all units asan deps test run stop check clean
+.PHONY: all units asan deps test run stop bench check clean
 -include $(shell find build -name '*.d' 2>/dev/null)
