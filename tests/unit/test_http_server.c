@@ -1,0 +1,289 @@
+/*
+ * test_http_server.c: the server in-process with a small handler, talked
+ * to over real sockets: keep-alive, pipelining, sendfile, HEAD, bodies
+ * (Content-Length, chunked, 100-continue), deferral to another thread,
+ * and timeouts.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "http_server.h"
+
+static char file_path[] = "/tmp/test_http_server.XXXXXX";
+
+struct counter {
+	struct http_conn	*c;
+	size_t			 n;
+};
+
+static int
+count_data(void *arg, const char *buf, size_t len)
+{
+	struct counter *k = arg;
+
+	(void)buf;
+	k->n += len;
+	return 0;
+}
+
+static void
+count_end(void *arg, enum http_body_status st)
+{
+	struct counter *k = arg;
+
+	if (st == HTTP_BODY_OK) {
+		http_resp_start(k->c, 200);
+		http_resp_header(k->c, "X-Bytes", "%zu", k->n);
+		http_resp_send(k->c, "ok", 2);
+	}
+	free(k);
+}
+
+static const struct http_body_ops count_ops = { count_data, count_end };
+
+static void
+resume_reply(struct http_conn *c, void *arg)
+{
+	(void)arg;
+	http_resp_start(c, 200);
+	http_resp_send(c, "later", 5);
+}
+
+static void *
+resume_thread(void *arg)
+{
+	usleep(50000);
+	http_conn_resume(arg, resume_reply, NULL);
+	return NULL;
+}
+
+static void
+handler(struct http_conn *c, struct http_request *req, void *arg)
+{
+	struct counter *k;
+	pthread_t t;
+	int fd;
+
+	(void)arg;
+	if (slice_eq(req->path, "/hello")) {
+		http_resp_start(c, 200);
+		http_resp_send(c, "hi", 2);
+	} else if (slice_eq(req->path, "/file")) {
+		fd = open(file_path, O_RDONLY);
+		http_resp_start(c, 200);
+		http_resp_sendfile(c, fd, 0, 300000);
+	} else if (slice_eq(req->path, "/put")) {
+		k = calloc(1, sizeof(*k));
+		k->c = c;
+		http_conn_read_body(c, &count_ops, k);
+	} else if (slice_eq(req->path, "/defer")) {
+		http_conn_defer(c);
+		pthread_create(&t, NULL, resume_thread, c);
+		pthread_detach(t);
+	} else
+		http_resp_error(c, 404, "no %s", "such path");
+}
+
+static struct http_server *srv;
+
+static int
+setup(void **state)
+{
+	struct http_server_opts o = { .host = "127.0.0.1", .port = 0,
+	    .nloops = 2, .idle_timeout_ms = 1000, .io_timeout_ms = 1000,
+	    .handler = handler };
+	char err[256], buf[300000];
+	int fd;
+
+	(void)state;
+	fd = mkstemp(file_path);
+	memset(buf, 'f', sizeof(buf));
+	if (write(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
+		return -1;
+	close(fd);
+	return http_server_start(&srv, &o, err, sizeof(err)) == AIS_OK ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	http_server_stop(srv, 1000);
+	unlink(file_path);
+	return 0;
+}
+
+static int
+dial(void)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct timeval tv = { 5, 0 };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	sin.sin_port = htons((uint16_t)http_server_port(srv));
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return fd;
+}
+
+static void
+send_all(int fd, const char *s)
+{
+	assert_int_equal(write(fd, s, strlen(s)), (ssize_t)strlen(s));
+}
+
+/* Reads until n responses (by Content-Length) arrived or EOF. */
+static size_t
+read_responses(int fd, char *buf, size_t len, int n)
+{
+	size_t got = 0;
+	ssize_t r;
+	char *p;
+	int done;
+
+	for (;;) {
+		buf[got] = '\0';
+		done = 0;
+		/* heads seen; bodies here are short and arrive with them */
+		for (p = buf; (p = strstr(p, "\r\n\r\n")) != NULL; done++)
+			p += 4;
+		if (done >= n && n > 0)
+			return got;
+		if ((r = read(fd, buf + got, len - got - 1)) <= 0)
+			return got;
+		got += (size_t)r;
+	}
+}
+
+static void
+test_keepalive_and_pipelining(void **state)
+{
+	char buf[4096];
+	int fd = dial();
+
+	(void)state;
+	send_all(fd, "GET /hello HTTP/1.1\r\n\r\nGET /nope HTTP/1.1\r\n\r\n");
+	read_responses(fd, buf, sizeof(buf), 2);
+	assert_non_null(strstr(buf, "HTTP/1.1 200 OK"));
+	assert_non_null(strstr(buf, "\r\n\r\nhi"));
+	assert_non_null(strstr(buf, "HTTP/1.1 404"));
+	assert_non_null(strstr(buf, "{\"message\":\"no such path\",\"status\":404}"));
+	send_all(fd, "GET /hello HTTP/1.1\r\n\r\n");
+	read_responses(fd, buf, sizeof(buf), 1);
+	assert_non_null(strstr(buf, "\r\n\r\nhi"));
+	close(fd);
+}
+
+static void
+test_sendfile_and_head(void **state)
+{
+	static char buf[400000];
+	size_t got = 0;
+	ssize_t r;
+	int fd = dial();
+
+	(void)state;
+	send_all(fd, "GET /file HTTP/1.1\r\nConnection: close\r\n\r\n");
+	while ((r = read(fd, buf + got, sizeof(buf) - got)) > 0)
+		got += (size_t)r;
+	close(fd);
+	assert_non_null(strstr(buf, "Content-Length: 300000"));
+	assert_int_equal(got - (size_t)(strstr(buf, "\r\n\r\n") + 4 - buf),
+	    300000);
+	fd = dial();
+	send_all(fd, "HEAD /file HTTP/1.1\r\nConnection: close\r\n\r\n");
+	got = 0;
+	while ((r = read(fd, buf + got, sizeof(buf) - got)) > 0)
+		got += (size_t)r;
+	close(fd);
+	assert_non_null(strstr(buf, "Content-Length: 300000"));
+	assert_int_equal(got, (size_t)(strstr(buf, "\r\n\r\n") + 4 - buf));
+}
+
+static void
+test_bodies(void **state)
+{
+	char buf[4096];
+	int fd = dial();
+
+	(void)state;
+	send_all(fd, "PUT /put HTTP/1.1\r\nContent-Length: 10\r\n\r\n0123456789"
+	    "PUT /put HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+	    "3\r\nabc\r\n5;ext=1\r\nabcde\r\n0\r\nTrailer: x\r\n\r\n");
+	read_responses(fd, buf, sizeof(buf), 2);
+	assert_non_null(strstr(buf, "X-Bytes: 10"));
+	assert_non_null(strstr(buf, "X-Bytes: 8"));
+	send_all(fd, "PUT /put HTTP/1.1\r\nContent-Length: 4\r\n"
+	    "Expect: 100-continue\r\n\r\n");
+	read_responses(fd, buf, sizeof(buf), 1);
+	assert_non_null(strstr(buf, "HTTP/1.1 100 Continue"));
+	send_all(fd, "wxyz");
+	read_responses(fd, buf, sizeof(buf), 1);
+	assert_non_null(strstr(buf, "X-Bytes: 4"));
+	close(fd);
+}
+
+static void
+test_bad_chunking_closes(void **state)
+{
+	char buf[4096];
+	int fd = dial();
+
+	(void)state;
+	send_all(fd, "PUT /put HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+	    "zz\r\n");
+	assert_int_equal(read_responses(fd, buf, sizeof(buf), 0), 0);
+	close(fd);
+}
+
+static void
+test_defer_and_resume_from_another_thread(void **state)
+{
+	char buf[4096];
+	int fd = dial();
+
+	(void)state;
+	send_all(fd, "GET /defer HTTP/1.1\r\n\r\nGET /hello HTTP/1.1\r\n\r\n");
+	read_responses(fd, buf, sizeof(buf), 2);
+	assert_non_null(strstr(buf, "later"));
+	assert_true(strstr(buf, "later") < strstr(buf, "\r\n\r\nhi"));
+	close(fd);
+}
+
+static void
+test_idle_connection_is_closed(void **state)
+{
+	char buf[16];
+	int fd = dial();
+
+	(void)state;
+	assert_int_equal(read(fd, buf, sizeof(buf)), 0);
+	close(fd);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_keepalive_and_pipelining),
+		cmocka_unit_test(test_sendfile_and_head),
+		cmocka_unit_test(test_bodies),
+		cmocka_unit_test(test_bad_chunking_closes),
+		cmocka_unit_test(test_defer_and_resume_from_another_thread),
+		cmocka_unit_test(test_idle_connection_is_closed),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
