@@ -437,10 +437,10 @@ cmd_cluster_up(int argc, char **argv)
 	if (rc == 0 && o.json)
 		print_json(cluster);
 	else if (rc == 0)
-		printf("cluster up in %s: %lld proxies, %lld targets\n"
-		    "AIS_ENDPOINT=%s\n", cluster_dir(), (long long)o.proxies,
-		    (long long)o.targets, json_string_value(json_object_get(
-		    cluster, "endpoint")));
+		printf("cluster up in %s: %zu nodes\nAIS_ENDPOINT=%s\n",
+		    cluster_dir(), json_array_size(json_object_get(cluster,
+		    "nodes")), json_string_value(json_object_get(cluster,
+		    "endpoint")));
 	json_decref(cluster);
 	return rc;
 }

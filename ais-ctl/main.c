@@ -83,8 +83,13 @@ bad_word(const char *word, const char *noun)
 	const char *last = "";
 	size_t i;
 
-	fprintf(stderr, "%s: %s '%s'; valid:", getprogname(), noun ?
-	    "unknown or ambiguous verb" : "unknown or ambiguous noun", word);
+	if (*word == '\0')
+		fprintf(stderr, "%s: %s needs a verb; valid:", getprogname(),
+		    noun);
+	else
+		fprintf(stderr, "%s: %s '%s'; valid:", getprogname(), noun ?
+		    "unknown or ambiguous verb" : "unknown or ambiguous noun",
+		    word);
 	for (i = 0; i < NCMDS; i++) {
 		if (noun != NULL && strcmp(cmds[i].noun, noun) != 0)
 			continue;

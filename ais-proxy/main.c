@@ -174,5 +174,6 @@ main(int argc, char **argv)
 	log_info("PRX-STOP", "signal=%d", sig);
 	proxy_stop(&prx);
 	opt_free(options);
+	ctl_fini();
 	return 0;
 }

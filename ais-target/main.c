@@ -169,5 +169,6 @@ main(int argc, char **argv)
 	log_info("TGT-STOP", "signal=%d", sig);
 	target_stop(&tgt);
 	opt_free(options);
+	ctl_fini();
 	return 0;
 }

@@ -116,6 +116,12 @@ ctl_msg_to_json(nng_msg *msg)
 	return json_loadb(nng_msg_body(msg), nng_msg_len(msg), 0, &jerr);
 }
 
+void
+ctl_fini(void)
+{
+	nng_fini();
+}
+
 /* ---- server ---- */
 
 static json_t *

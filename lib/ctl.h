@@ -54,6 +54,12 @@ ais_err	ctl_call(struct ctl_client *, const char *url, json_t *req,
 ais_err	ctl_call_many(struct ctl_client *, const char *const *urls, size_t n,
 	    json_t *req, int timeout_ms, json_t **replies, ais_err *errs);
 
+/*
+ * Releases nng's own threads and memory; the last call of a program that
+ * used the control plane (so leak checkers see a clean exit).
+ */
+void	ctl_fini(void);
+
 /* Builds {"status":status,"message":<formatted>}. */
 json_t	*ctl_reply_error(int status, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
