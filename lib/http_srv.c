@@ -989,8 +989,15 @@ loop_main(void *arg)
 
 /* ---- server ---- */
 
+/*
+ * A listening socket shared by the loops through SO_REUSEPORT.  With
+ * exclusive, the port is first bound without SO_REUSEPORT: that fails if
+ * another process (even another ais daemon, which would otherwise share
+ * the port silently) holds it.
+ */
 static int
-listen_socket(const char *host, int port, char *errbuf, size_t errlen)
+listen_socket(const char *host, int port, bool exclusive, char *errbuf,
+    size_t errlen)
 {
 	struct addrinfo hints = { .ai_flags = AI_PASSIVE | AI_NUMERICSERV,
 	    .ai_socktype = SOCK_STREAM }, *ai;
@@ -1002,6 +1009,19 @@ listen_socket(const char *host, int port, char *errbuf, size_t errlen)
 		snprintf(errbuf, errlen, "%s: %s", host, gai_strerror(r));
 		return -1;
 	}
+	if (exclusive && port != 0 && ((fd = socket(ai->ai_family,
+	    SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 || setsockopt(fd, SOL_SOCKET,
+	    SO_REUSEADDR, &one, sizeof(one)) != 0 || bind(fd, ai->ai_addr,
+	    ai->ai_addrlen) != 0)) {
+		snprintf(errbuf, errlen, "listen %s:%d: %s", host, port,
+		    strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		freeaddrinfo(ai);
+		return -1;
+	}
+	if (exclusive && port != 0)
+		close(fd);
 	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    0);
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
@@ -1044,8 +1064,8 @@ loop_init(struct loop *l, struct http_server *srv, int port, char *errbuf,
 	STAILQ_INIT(&l->posts);
 	pthread_mutex_init(&l->post_mu, NULL);
 	atomic_init(&l->stopping, false);
-	if ((l->lfd = listen_socket(srv->opts.host, port, errbuf,
-	    errlen)) < 0)
+	if ((l->lfd = listen_socket(srv->opts.host, port, l == srv->loops,
+	    errbuf, errlen)) < 0)
 		return AIS_EIO;
 	if ((l->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
 	    (l->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0) {
