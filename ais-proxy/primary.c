@@ -202,7 +202,7 @@ primary_keepalive(struct proxy *p, json_t *req)
 static void
 primary_check_nodes(struct proxy *p)
 {
-	long long limit = p->conf.keepalive_interval *
+	long long limit = p->conf.net.keepalive_interval *
 	    p->conf.keepalive_factor, now = now_ms(), at;
 	struct smap *m, *cur;
 	bool changed = false;
@@ -248,8 +248,8 @@ primary_monitor(void *arg)
 	pthread_mutex_lock(&p->stop_mu);
 	while (!p->stopping) {
 		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += p->conf.keepalive_interval / 1000;
-		ts.tv_nsec += (p->conf.keepalive_interval % 1000) * 1000000;
+		ts.tv_sec += p->conf.net.keepalive_interval / 1000;
+		ts.tv_nsec += (p->conf.net.keepalive_interval % 1000) * 1000000;
 		if (ts.tv_nsec >= 1000000000) {
 			ts.tv_sec++;
 			ts.tv_nsec -= 1000000000;

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 
 #include "ctl.h"
+#include "daemon.h"
 #include "http_server.h"
 #include "member.h"
 #include "objref.h"
@@ -23,18 +24,10 @@
 #include "workq.h"
 
 struct proxy_conf {
-	long long	 port;
-	char		*host;
-	char		*public_url;
-	long long	 control_port;
+	struct daemon_net net;
 	char		*primary;	/* NULL: this proxy is the primary */
 	char		*dir;
-	char		*id;
-	long long	 keepalive_interval;
 	long long	 keepalive_factor;
-	long long	 loops;
-	long long	 idle_timeout;
-	long long	 io_timeout;
 };
 
 struct seen {

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 
+#include "daemon.h"
 #include "fs.h"
 #include "http_server.h"
 #include "member.h"
@@ -18,17 +19,9 @@
 #include "snap.h"
 
 struct target_conf {
-	long long	 port;
-	char		*host;
-	char		*public_url;
-	long long	 control_port;
+	struct daemon_net net;
 	struct strlist	 mountpaths;
 	char		*primary;
-	char		*id;
-	long long	 keepalive_interval;
-	long long	 loops;
-	long long	 idle_timeout;
-	long long	 io_timeout;
 	bool		 fsync;
 };
 

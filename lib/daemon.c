@@ -7,7 +7,45 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <stdio.h>
+#include <string.h>
+
 #include "daemon.h"
+#include "state.h"
+
+ais_err
+daemon_identity(struct snode *self, enum node_role role,
+    const struct daemon_net *n, const char *id_path, char *errbuf,
+    size_t errlen)
+{
+	ais_err e;
+
+	memset(self, 0, sizeof(*self));
+	if ((e = state_node_id(id_path, n->id, self->id,
+	    sizeof(self->id))) != AIS_OK) {
+		snprintf(errbuf, errlen, "%s: %s", id_path, ais_strerror(e));
+		return e;
+	}
+	self->role = role;
+	if (n->public_url != NULL)
+		strlcpy(self->url, n->public_url, sizeof(self->url));
+	else
+		snprintf(self->url, sizeof(self->url), "http://%s:%lld",
+		    n->host, n->port);
+	snprintf(self->control_url, sizeof(self->control_url),
+	    "tcp://%s:%lld", n->host, n->control_port);
+	return AIS_OK;
+}
+
+struct http_server_opts
+daemon_http_opts(const struct daemon_net *n, http_handler_fn fn, void *arg)
+{
+	return (struct http_server_opts){
+		.host = n->host, .port = (int)n->port, .nloops = (int)n->loops,
+		.idle_timeout_ms = (int)n->idle_timeout,
+		.io_timeout_ms = (int)n->io_timeout, .handler = fn, .arg = arg,
+	};
+}
 
 ais_err
 daemon_parse(const struct opt *t, int argc, char **argv,

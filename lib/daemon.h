@@ -10,7 +10,9 @@
 
 #include <stdbool.h>
 
+#include "http_server.h"
 #include "opt.h"
+#include "smap.h"
 
 struct daemon_common {
 	char	*config;
@@ -30,6 +32,53 @@ struct daemon_common {
 	    "check the configuration and exit", 0, 0, true },		\
 	{ "verbose", 'v', OPT_FLAG, &(dc).verbose, NULL, NULL,		\
 	    "log debug events", 0, 0, false }
+
+/* What both daemons are on the network; options of the same names. */
+struct daemon_net {
+	long long	 port;
+	char		*host;
+	char		*public_url;
+	long long	 control_port;
+	char		*id;
+	long long	 keepalive_interval;
+	long long	 loops;
+	long long	 idle_timeout;
+	long long	 io_timeout;
+};
+
+#define DAEMON_NET_OPTS(n, dport, dcport, idhelp)				\
+	{ "port", 'p', OPT_INT, &(n).port, "N", dport, "HTTP port", 0,	\
+	    65535, false },						\
+	{ "host", 0, OPT_STR, &(n).host, "ADDR", "127.0.0.1",		\
+	    "address to bind", 0, 0, false },				\
+	{ "public-url", 0, OPT_STR, &(n).public_url, "URL", NULL,	\
+	    "URL advertised to clients (default http://HOST:PORT)", 0,	\
+	    0, false },							\
+	{ "control-port", 0, OPT_INT, &(n).control_port, "N", dcport,	\
+	    "nng control port", 0, 65535, false },			\
+	{ "id", 0, OPT_STR, &(n).id, "ID", NULL, idhelp, 0, 0, false },	\
+	{ "keepalive-interval", 0, OPT_INT, &(n).keepalive_interval,	\
+	    "MS", "1000", "keepalive period", 50, 600000, false },	\
+	{ "loops", 0, OPT_INT, &(n).loops, "N", "0",			\
+	    "event loops (0: one per CPU)", 0, 256, false },		\
+	{ "idle-timeout", 0, OPT_INT, &(n).idle_timeout, "MS", "60000",	\
+	    "close idle keep-alive connections after MS", 100,		\
+	    86400000, false },						\
+	{ "io-timeout", 0, OPT_INT, &(n).io_timeout, "MS", "30000",	\
+	    "close requests that make no progress for MS", 100,	\
+	    86400000, false }
+
+/*
+ * The node's identity: its id (the one given, else the one kept in
+ * id_path, else a new one kept there), public and control URLs.
+ */
+ais_err	daemon_identity(struct snode *, enum node_role,
+	    const struct daemon_net *, const char *id_path, char *errbuf,
+	    size_t errlen);
+
+/* HTTP server options from the network options. */
+struct http_server_opts daemon_http_opts(const struct daemon_net *,
+	    http_handler_fn, void *arg);
 
 /*
  * Applies defaults, the config file named by -f, then the command line.

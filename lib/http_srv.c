@@ -173,19 +173,26 @@ conn_events(struct http_conn *c, uint32_t events)
 /* ---- responses ---- */
 
 static void
-hdr_append(struct http_conn *c, const char *fmt, ...)
+hdr_vappend(struct http_conn *c, const char *fmt, va_list ap)
 {
-	va_list ap;
 	int n;
 
-	va_start(ap, fmt);
 	n = vsnprintf(c->hdr + c->hdr_len, sizeof(c->hdr) - c->hdr_len, fmt,
 	    ap);
-	va_end(ap);
 	if (n < 0 || (size_t)n >= sizeof(c->hdr) - c->hdr_len)
 		c->hdr_overflow = true;
 	else
 		c->hdr_len += (size_t)n;
+}
+
+static void
+hdr_append(struct http_conn *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	hdr_vappend(c, fmt, ap);
+	va_end(ap);
 }
 
 static const char *
@@ -217,17 +224,11 @@ void
 http_resp_header(struct http_conn *c, const char *name, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
 	hdr_append(c, "%s: ", name);
 	va_start(ap, fmt);
-	n = vsnprintf(c->hdr + c->hdr_len, sizeof(c->hdr) - c->hdr_len, fmt,
-	    ap);
+	hdr_vappend(c, fmt, ap);
 	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(c->hdr) - c->hdr_len)
-		c->hdr_overflow = true;
-	else
-		c->hdr_len += (size_t)n;
 	hdr_append(c, "\r\n");
 }
 

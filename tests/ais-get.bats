@@ -13,15 +13,13 @@ setup_file() {
 
 teardown_file() {
 	load helpers/common
-	export AIS_CLUSTER_DIR=$BATS_FILE_TMPDIR/cluster
+	use_cluster
 	cluster_down
 }
 
 setup() {
 	load helpers/common
-	export AIS_CLUSTER_DIR=$BATS_FILE_TMPDIR/cluster
-	. "$AIS_CLUSTER_DIR/env"
-	export AIS_ENDPOINT
+	use_cluster
 }
 
 @test "ais-get writes objects to stdout in order" {

@@ -14,15 +14,13 @@ setup_file() {
 
 teardown_file() {
 	load helpers/common
-	export AIS_CLUSTER_DIR=$BATS_FILE_TMPDIR/cluster
+	use_cluster
 	cluster_down
 }
 
 setup() {
 	load helpers/common
-	export AIS_CLUSTER_DIR=$BATS_FILE_TMPDIR/cluster
-	. "$AIS_CLUSTER_DIR/env"
-	export AIS_ENDPOINT
+	use_cluster
 	P2=http://127.0.0.1:$(node_field p2 port)
 }
 

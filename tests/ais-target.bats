@@ -11,15 +11,13 @@ setup_file() {
 
 teardown_file() {
 	load helpers/common
-	export AIS_CLUSTER_DIR=$BATS_FILE_TMPDIR/cluster
+	use_cluster
 	cluster_down
 }
 
 setup() {
 	load helpers/common
-	export AIS_CLUSTER_DIR=$BATS_FILE_TMPDIR/cluster
-	. "$AIS_CLUSTER_DIR/env"
-	export AIS_ENDPOINT
+	use_cluster
 	T1=$(target_url t1)
 }
 

@@ -20,6 +20,14 @@ cluster_up() {
 
 # Stops the cluster; sanitizer reports in its logs go to $AIS_TEST_LOGS,
 # where tests/run.sh counts them as failures.
+# use_cluster: the environment of the file's cluster, for setup().
+use_cluster() {
+	export AIS_CLUSTER_DIR=$BATS_FILE_TMPDIR/cluster
+	# shellcheck disable=SC1091
+	. "$AIS_CLUSTER_DIR/env"
+	export AIS_ENDPOINT
+}
+
 cluster_down() {
 	[ -n "${AIS_CLUSTER_DIR:-}" ] && [ -f "$AIS_CLUSTER_DIR/cluster.json" ] &&
 	    ais-ctl cluster down >/dev/null 2>&1
