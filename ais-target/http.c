@@ -53,7 +53,7 @@ route_objects(struct target *t, struct http_conn *c,
 		obj_put(t, c, req, &o, b);
 		break;
 	case HTTP_DELETE:
-		obj_delete(t, c, &o);
+		obj_delete(t, c, req, &o, b);
 		break;
 	default:
 		http_resp_error(c, 405, "method %.*s not allowed on objects",

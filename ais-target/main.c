@@ -27,6 +27,10 @@ static const struct opt options[] = {
 	{ "primary", 0, OPT_STR, &tgt.conf.primary, "URL",
 	    "tcp://127.0.0.1:9080", "control URL of the primary proxy", 0, 0,
 	    false },
+	DAEMON_BACKEND_OPTS(tgt.conf.backend),
+	{ "cold-workers", 0, OPT_INT, &tgt.conf.cold_workers, "N", "32",
+	    "threads fetching objects from backends at once", 1, 1024,
+	    false },
 	{ "fsync", 0, OPT_FLAG, &tgt.conf.fsync, NULL, "false",
 	    "fsync each object before it becomes visible", 0, 0, false },
 	{ NULL, 0, 0, NULL, NULL, NULL, NULL, 0, 0, false },
@@ -59,6 +63,11 @@ target_start(struct target *t, char *err, size_t errlen)
 		log_info("TGT-CLEANUP", "work_files_removed=%zu", removed);
 	snap_init(&t->smap, smap_new(""), smap_free_any);
 	snap_init(&t->bmd, bmd_new(), bmd_free_any);
+	daemon_backend_init(&t->conf.backend);
+	if ((e = cold_init((int)t->conf.cold_workers)) != AIS_OK) {
+		snprintf(err, errlen, "cannot start the cold workers");
+		return e;
+	}
 	if ((e = ctl_server_start(&t->ctl, t->self.control_url, 4,
 	    target_control, t, err, errlen)) != AIS_OK)
 		return e;
@@ -72,6 +81,7 @@ static void
 target_stop(struct target *t)
 {
 	member_stop(&t->member);
+	cold_fini();		/* fetches in flight finish, streaming */
 	http_server_stop(t->http, 5000);
 	ctl_server_stop(t->ctl);
 	snap_fini(&t->smap);

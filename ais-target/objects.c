@@ -40,7 +40,7 @@ http_date(char *buf, size_t len, time_t t)
 }
 
 /* The metadata headers of GET and HEAD (and, partly, of PUT replies). */
-static void
+void
 obj_headers(struct http_conn *c, const struct lom_md *md,
     const struct stat *st)
 {
@@ -93,9 +93,28 @@ obj_open(const char *fqn, int *fdp, struct lom_md *md, struct stat *st)
 	return AIS_OK;
 }
 
+/* Asks the backend first?  The bucket says so, or ?latest=true. */
+static bool
+wants_latest(const struct bucket *b, const struct http_request *req)
+{
+	struct slice v;
+
+	if (!BUCKET_IS_REMOTE(b))
+		return false;
+	return b->validate_warm_get || (http_query_get(req->query, "latest",
+	    &v) && slice_eq(v, "true"));
+}
+
 void
 obj_get(struct target *t, struct http_conn *c, struct http_request *req,
     const struct objref *o, const struct bucket *b)
+{
+	obj_serve(t, c, req, o, b, wants_latest(b, req));
+}
+
+void
+obj_serve(struct target *t, struct http_conn *c, struct http_request *req,
+    const struct objref *o, const struct bucket *b, bool validate)
 {
 	char fqn[PATH_MAX];
 	struct lom_md md;
@@ -104,16 +123,29 @@ obj_get(struct target *t, struct http_conn *c, struct http_request *req,
 	ais_err e;
 	int fd = -1;
 
-	(void)b;
 	if (fs_object_path(fqn, sizeof(fqn), obj_mountpath(t, o), o->provider,
 	    o->bucket, o->object) != AIS_OK) {
 		http_resp_error(c, 400, "object name too long");
 		return;
 	}
-	if ((e = obj_open(fqn, &fd, &md, &st)) != AIS_OK) {
+again:
+	if ((e = obj_open(fqn, &fd, &md, &st)) == AIS_ENOENT &&
+	    BUCKET_IS_REMOTE(b)) {
+		if (req->method == HTTP_HEAD)
+			remote_head(t, c, o, b);
+		else if (cold_get(t, c, req, o, b) == 1)
+			goto again;
+		return;
+	}
+	if (e != AIS_OK) {
 		http_resp_error(c, ais_err_http_status(e), "%s://%s/%s: %s",
 		    o->provider, o->bucket, o->object, e == AIS_ENOENT ?
 		    "object not found" : ais_strerror(e));
+		return;
+	}
+	if (validate) {
+		close(fd);
+		remote_validate(t, c, req, o, b);
 		return;
 	}
 	len = st.st_size;
@@ -137,6 +169,8 @@ obj_get(struct target *t, struct http_conn *c, struct http_request *req,
 		break;
 	}
 	obj_headers(c, &md, &st);
+	if (BUCKET_IS_REMOTE(b))
+		http_resp_header(c, "Ais-Present", "true");
 	http_resp_header(c, "Accept-Ranges", "bytes");
 	http_resp_header(c, "Content-Type", "application/octet-stream");
 	http_resp_sendfile(c, fd, off, (size_t)len);
@@ -386,17 +420,28 @@ obj_prune_dirs(char *fqn, size_t base)
 }
 
 void
-obj_delete(struct target *t, struct http_conn *c, const struct objref *o)
+obj_delete(struct target *t, struct http_conn *c, struct http_request *req,
+    const struct objref *o, const struct bucket *b)
 {
 	char fqn[PATH_MAX];
 	struct lom_md md;
+	struct slice v;
 	size_t base;
 
+	/* the cluster keeps copies of remote objects: it can only evict */
+	if (BUCKET_IS_REMOTE(b) && !(http_query_get(req->query, "evict", &v) &&
+	    slice_eq(v, "true"))) {
+		http_resp_error(c, 405, "%s://%s/%s: a remote object can only "
+		    "be evicted (?evict=true); the backend keeps it",
+		    o->provider, o->bucket, o->object);
+		return;
+	}
 	if (fs_object_path(fqn, sizeof(fqn), obj_mountpath(t, o), o->provider,
 	    o->bucket, o->object) != AIS_OK ||
 	    lom_load_path(fqn, &md) != AIS_OK || unlink(fqn) != 0) {
-		http_resp_error(c, 404, "%s://%s/%s: object not found",
-		    o->provider, o->bucket, o->object);
+		http_resp_error(c, 404, "%s://%s/%s: object not %s",
+		    o->provider, o->bucket, o->object, BUCKET_IS_REMOTE(b) ?
+		    "cached" : "found");
 		return;
 	}
 	base = strlen(fqn) - o->objlen;

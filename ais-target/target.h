@@ -10,9 +10,11 @@
 #define AIS_TARGET_H
 
 #include <stdbool.h>
+#include <sys/stat.h>
 
 #include "daemon.h"
 #include "fs.h"
+#include "lom.h"
 #include "http_server.h"
 #include "member.h"
 #include "objref.h"
@@ -20,9 +22,11 @@
 
 struct target_conf {
 	struct daemon_net net;
+	struct daemon_backend backend;
 	struct strlist	 mountpaths;
 	char		*primary;
 	bool		 fsync;
+	long long	 cold_workers;
 };
 
 struct target {
@@ -42,10 +46,36 @@ void	target_http(struct http_conn *, struct http_request *, void *arg);
 /* objects.c */
 void	obj_get(struct target *, struct http_conn *, struct http_request *,
 	    const struct objref *, const struct bucket *);
+/* obj_get without asking the backend whether the copy is current. */
+void	obj_serve(struct target *, struct http_conn *, struct http_request *,
+	    const struct objref *, const struct bucket *, bool validate);
 void	obj_put(struct target *, struct http_conn *, struct http_request *,
 	    const struct objref *, const struct bucket *);
-void	obj_delete(struct target *, struct http_conn *,
-	    const struct objref *);
+void	obj_delete(struct target *, struct http_conn *, struct http_request *,
+	    const struct objref *, const struct bucket *);
+
+void	obj_headers(struct http_conn *, const struct lom_md *,
+	    const struct stat *);
+
+/*
+ * cold.c: a GET of a remote object not on disk joins (or starts) the one
+ * fetch of that object.  Returns 1 when the object turned out to be on
+ * disk after all (serve it warm), 0 when the request is taken care of.
+ */
+int	cold_get(struct target *, struct http_conn *, struct http_request *,
+	    const struct objref *, const struct bucket *);
+ais_err	cold_init(int nworkers);
+void	cold_fini(void);
+/* Runs blocking work (backend calls) on the cold workers. */
+ais_err	cold_submit(void (*fn)(void *), void *arg);
+
+/* remote.c: requests that ask the backend (HEAD of an uncached object,
+ * a warm GET to validate), run on the work queue. */
+void	remote_head(struct target *, struct http_conn *,
+	    const struct objref *, const struct bucket *);
+void	remote_validate(struct target *, struct http_conn *,
+	    struct http_request *, const struct objref *,
+	    const struct bucket *);
 
 /* control.c: the control-plane handler. */
 json_t	*target_control(json_t *req, void *arg);

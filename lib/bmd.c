@@ -108,21 +108,30 @@ bmd_provider_norm(const char *p, size_t len)
 json_t *
 bucket_to_json(const struct bucket *b)
 {
-	return json_pack("{s:s, s:s, s:s, s:I}", "name", b->name,
-	    "provider", b->provider, "checksum", cksum_type_name(b->cktype),
-	    "created", (json_int_t)b->created);
+	return json_pack("{s:s, s:s, s:s, s:I, s:s, s:b, s:b}", "name",
+	    b->name, "provider", b->provider, "checksum",
+	    cksum_type_name(b->cktype), "created", (json_int_t)b->created,
+	    "backend_url", b->backend_url, "validate_cold_get",
+	    b->validate_cold_get, "validate_warm_get", b->validate_warm_get);
 }
 
 ais_err
 bucket_from_json(const json_t *j, struct bucket *b)
 {
-	const char *name, *provider, *ck = "xxhash", *norm;
+	const char *name, *provider, *ck = "xxhash", *norm, *url = "";
 	json_int_t created = 0;
+	int vcold = 0, vwarm = 0;
 
 	memset(b, 0, sizeof(*b));
-	if (json_unpack((json_t *)j, "{s:s, s:s, s?s, s?I}", "name", &name,
-	    "provider", &provider, "checksum", &ck, "created", &created) != 0)
+	if (json_unpack((json_t *)j, "{s:s, s:s, s?s, s?I, s?s, s?b, s?b}",
+	    "name", &name, "provider", &provider, "checksum", &ck, "created",
+	    &created, "backend_url", &url, "validate_cold_get", &vcold,
+	    "validate_warm_get", &vwarm) != 0 ||
+	    strlcpy(b->backend_url, url, sizeof(b->backend_url)) >=
+	    sizeof(b->backend_url))
 		return AIS_EINVAL;
+	b->validate_cold_get = vcold;
+	b->validate_warm_get = vwarm;
 	if (fs_check_bucket(name, strlen(name)) != AIS_OK ||
 	    (norm = bmd_provider_norm(provider, strlen(provider))) == NULL ||
 	    cksum_type_parse(ck, strlen(ck), &b->cktype) != AIS_OK)

@@ -6,6 +6,8 @@
 #define AIS_BMD_H
 
 #include <jansson.h>
+#include <stdbool.h>
+#include <string.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,12 +17,21 @@
 
 #define PROVIDER_MAX 8
 
+#define BACKEND_URL_MAX 256
+
 struct bucket {
 	char		 name[FS_BUCKET_MAX + 1];
 	char		 provider[PROVIDER_MAX];	/* "ais", "aws", "ht" */
 	enum cksum_type	 cktype;
 	int64_t		 created;			/* unix seconds */
+	/* remote buckets: S3 endpoint or HTTP origin; empty: the default */
+	char		 backend_url[BACKEND_URL_MAX];
+	bool		 validate_cold_get;	/* check the backend's MD5 */
+	bool		 validate_warm_get;	/* HEAD the backend on warm GET */
 };
+
+/* A bucket with a backend (s3:// or ht://). */
+#define BUCKET_IS_REMOTE(b) (strcmp((b)->provider, "ais") != 0)
 
 struct bmd {
 	int64_t		 version;

@@ -10,8 +10,18 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "backend.h"
 #include "daemon.h"
 #include "state.h"
+
+void
+daemon_backend_init(const struct daemon_backend *b)
+{
+	struct backend_conf bc = { .s3_endpoint = b->s3_endpoint,
+	    .region = b->s3_region, .timeout_ms = (long)b->timeout };
+
+	backend_init(&bc);
+}
 
 ais_err
 daemon_identity(struct snode *self, enum node_role role,

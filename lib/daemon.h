@@ -68,6 +68,27 @@ struct daemon_net {
 	    "close requests that make no progress for MS", 100,	\
 	    86400000, false }
 
+/* Where remote buckets' data comes from (backend.h); both daemons. */
+struct daemon_backend {
+	char		*s3_endpoint;
+	char		*s3_region;
+	long long	 timeout;
+};
+
+#define DAEMON_BACKEND_OPTS(b)						\
+	{ "s3-endpoint", 0, OPT_STR, &(b).s3_endpoint, "URL", NULL,	\
+	    "S3 endpoint (default $AWS_ENDPOINT_URL, else AWS)", 0, 0,	\
+	    false },							\
+	{ "s3-region", 0, OPT_STR, &(b).s3_region, "REGION", NULL,	\
+	    "S3 region (default $AWS_REGION, else us-east-1)", 0, 0,	\
+	    false },							\
+	{ "backend-timeout", 0, OPT_INT, &(b).timeout, "MS", "10000",	\
+	    "fail a backend that does not connect or stalls for MS", 100, \
+	    3600000, false }
+
+/* Sets up backend.h from the options and the AWS_* variables. */
+void	daemon_backend_init(const struct daemon_backend *);
+
 /*
  * The node's identity: its id (the one given, else the one kept in
  * id_path, else a new one kept there), public and control URLs.

@@ -140,6 +140,12 @@ void	http_resp_header(struct http_conn *, const char *name,
 /* Sends body (copied); sets Content-Length.  body may be NULL with len 0. */
 void	http_resp_send(struct http_conn *, const void *body, size_t len);
 
+/*
+ * For a HEAD request only: the headers, with the Content-Length of the
+ * body a GET would get.
+ */
+void	http_resp_head(struct http_conn *, size_t content_length);
+
 /* Same, but takes ownership of a malloc'ed body and frees it when sent. */
 void	http_resp_send_owned(struct http_conn *, void *body, size_t len);
 
@@ -197,6 +203,35 @@ void	http_conn_defer(struct http_conn *);
  */
 void	http_conn_resume(struct http_conn *,
 	    void (*fn)(struct http_conn *, void *arg), void *arg);
+
+/*
+ * Thread-safe: queues fn(conn, arg) to run on the connection's loop.  The
+ * caller must hold the connection (or have deferred it) so that it is not
+ * freed before fn runs.
+ */
+void	http_conn_post(struct http_conn *,
+	    void (*fn)(struct http_conn *, void *arg), void *arg);
+
+/*
+ * Thread-safe: keeps the connection's memory (not its socket) alive until
+ * the matching release, so that other threads may post to it.  Release
+ * on the connection's loop (from a posted function).
+ */
+void	http_conn_hold(struct http_conn *);
+void	http_conn_release(struct http_conn *);
+
+/*
+ * A body that another thread is still writing to fd (a cold GET): len
+ * bytes from off are sent as they become valid; bytes before avail (a
+ * file offset) are valid now.  Takes ownership of fd.
+ */
+void	http_resp_stream(struct http_conn *, int fd, off_t off, size_t len,
+	    off_t avail);
+/* Loop thread: the streamed file is valid up to avail now. */
+void	http_conn_stream_avail(struct http_conn *, off_t avail);
+
+/* Cuts the connection at once (a streamed body that went wrong). */
+void	http_conn_abort(struct http_conn *);
 
 /* True once the peer has gone; responding is then a no-op. */
 bool	http_conn_is_closed(const struct http_conn *);

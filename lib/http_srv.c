@@ -70,6 +70,7 @@ struct http_conn {
 	int			 fd;
 	enum conn_state		 state;
 	bool			 deferred;
+	atomic_int		 holds;		/* http_conn_hold() */
 	bool			 close_after;
 	bool			 peer_gone;
 	bool			 in_lru;
@@ -101,6 +102,8 @@ struct http_conn {
 	int			 file_fd;
 	off_t			 file_off;
 	size_t			 file_left;
+	bool			 streaming;	/* file still being written */
+	off_t			 stream_avail;	/* valid bytes end here */
 
 	char			 peer[64];
 	char			 small[1024];	/* short response bodies */
@@ -111,6 +114,7 @@ struct post {
 	struct http_conn	*conn;
 	void			(*fn)(struct http_conn *, void *);
 	void			*arg;
+	bool			 resume;	/* ends a deferral */
 	STAILQ_ENTRY(post)	 link;
 };
 
@@ -286,6 +290,14 @@ http_resp_send(struct http_conn *c, const void *body, size_t len)
 }
 
 void
+http_resp_head(struct http_conn *c, size_t content_length)
+{
+	c->mem = NULL;
+	c->mem_len = c->mem_off = 0;
+	resp_finish(c, content_length);
+}
+
+void
 http_resp_send_owned(struct http_conn *c, void *body, size_t len)
 {
 	c->mem = c->mem_owned = body;
@@ -305,6 +317,44 @@ http_resp_sendfile(struct http_conn *c, int fd, off_t off, size_t len)
 		close(c->file_fd);
 		c->file_fd = -1;
 	}
+}
+
+void
+http_resp_stream(struct http_conn *c, int fd, off_t off, size_t len,
+    off_t avail)
+{
+	c->streaming = true;
+	c->stream_avail = avail;
+	http_resp_sendfile(c, fd, off, len);
+}
+
+void
+http_conn_stream_avail(struct http_conn *c, off_t avail)
+{
+	if (c->state == CS_DEAD || !c->streaming)
+		return;
+	c->stream_avail = avail;
+	if (c->state == CS_WRITE)
+		conn_write(c);
+}
+
+void
+http_conn_abort(struct http_conn *c)
+{
+	c->peer_gone = true;
+	conn_close(c);
+}
+
+void
+http_conn_hold(struct http_conn *c)
+{
+	atomic_fetch_add(&c->holds, 1);
+}
+
+void
+http_conn_release(struct http_conn *c)
+{
+	atomic_fetch_sub(&c->holds, 1);
 }
 
 void
@@ -365,6 +415,7 @@ resp_reset(struct http_conn *c)
 		close(c->file_fd);
 	c->file_fd = -1;
 	c->file_left = 0;
+	c->streaming = false;
 	c->hdr_len = c->hdr_off = 0;
 }
 
@@ -420,15 +471,23 @@ write_head_and_mem(struct http_conn *c)
 	return c->hdr_off < c->hdr_len || c->mem_off < c->mem_len ? 1 : 0;
 }
 
+/* 0 done, 1 wait for the socket, 2 wait for a streamed file to grow. */
 static int
 write_file(struct http_conn *c)
 {
+	size_t want;
 	ssize_t n;
 
 	while (c->file_left > 0) {
-		n = sendfile(c->fd, c->file_fd, &c->file_off,
-		    c->file_left < SENDFILE_CHUNK ? c->file_left :
-		    SENDFILE_CHUNK);
+		want = c->file_left < SENDFILE_CHUNK ? c->file_left :
+		    SENDFILE_CHUNK;
+		if (c->streaming) {
+			if (c->file_off >= c->stream_avail)
+				return 2;
+			if ((off_t)want > c->stream_avail - c->file_off)
+				want = (size_t)(c->stream_avail - c->file_off);
+		}
+		n = sendfile(c->fd, c->file_fd, &c->file_off, want);
 		if (n < 0)
 			return errno == EAGAIN || errno == EINTR ? 1 : -1;
 		if (n == 0)	/* the file shrank under us */
@@ -453,8 +512,12 @@ conn_write(struct http_conn *c)
 		return;
 	}
 	conn_touch(c);
-	if (r > 0) {
+	if (r == 1) {
 		conn_events(c, EPOLLOUT);
+		return;
+	}
+	if (r == 2) {		/* the producer calls http_conn_stream_avail */
+		conn_events(c, 0);
 		return;
 	}
 	if (c->close_after)
@@ -732,9 +795,9 @@ http_conn_defer(struct http_conn *c)
 	conn_events(c, 0);
 }
 
-void
-http_conn_resume(struct http_conn *c, void (*fn)(struct http_conn *, void *),
-    void *arg)
+static void
+conn_post(struct http_conn *c, void (*fn)(struct http_conn *, void *),
+    void *arg, bool resume)
 {
 	struct loop *l = c->loop;
 	struct post *p;
@@ -746,10 +809,25 @@ http_conn_resume(struct http_conn *c, void (*fn)(struct http_conn *, void *),
 	p->conn = c;
 	p->fn = fn;
 	p->arg = arg;
+	p->resume = resume;
 	pthread_mutex_lock(&l->post_mu);
 	STAILQ_INSERT_TAIL(&l->posts, p, link);
 	pthread_mutex_unlock(&l->post_mu);
 	(void)!write(l->evfd, &one, sizeof(one));
+}
+
+void
+http_conn_resume(struct http_conn *c, void (*fn)(struct http_conn *, void *),
+    void *arg)
+{
+	conn_post(c, fn, arg, true);
+}
+
+void
+http_conn_post(struct http_conn *c, void (*fn)(struct http_conn *, void *),
+    void *arg)
+{
+	conn_post(c, fn, arg, false);
 }
 
 static void
@@ -765,11 +843,14 @@ loop_run_posts(struct loop *l)
 	pthread_mutex_unlock(&l->post_mu);
 	while ((p = STAILQ_FIRST(&todo)) != NULL) {
 		STAILQ_REMOVE_HEAD(&todo, link);
-		p->conn->deferred = false;
-		if (p->conn->state == CS_HANDLER)
-			conn_touch(p->conn);
+		if (p->resume) {
+			p->conn->deferred = false;
+			if (p->conn->state == CS_HANDLER)
+				conn_touch(p->conn);
+		}
 		p->fn(p->conn, p->arg);
-		if (p->conn->state == CS_HANDLER && !p->conn->deferred)
+		if (p->resume && p->conn->state == CS_HANDLER &&
+		    !p->conn->deferred)
 			http_resp_error(p->conn, 500, "no response");
 		conn_progress(p->conn);
 		free(p);
@@ -806,7 +887,7 @@ loop_reap(struct loop *l)
 	struct http_conn *c, *tmp;
 
 	TAILQ_FOREACH_SAFE(c, &l->reaplist, reap, tmp) {
-		if (c->deferred)
+		if (c->deferred || atomic_load(&c->holds) > 0)
 			continue;
 		TAILQ_REMOVE(&l->reaplist, c, reap);
 		resp_reset(c);
@@ -884,7 +965,8 @@ loop_tick(struct loop *l)
 		age = now - c->last_ms;
 		if (age < o->idle_timeout_ms && age < o->io_timeout_ms)
 			break;
-		if (c->deferred)
+		if (c->deferred || (c->streaming && c->file_off >=
+		    c->stream_avail))
 			continue;
 		if (c->state == CS_HEAD && c->in_len == 0 ?
 		    age >= o->idle_timeout_ms : age >= o->io_timeout_ms) {
@@ -953,7 +1035,7 @@ loop_drained(struct loop *l)
 			busy = true;
 	}
 	TAILQ_FOREACH(c, &l->reaplist, reap)
-		busy |= c->deferred;
+		busy |= c->deferred || atomic_load(&c->holds) > 0;
 	return !busy || now_ms() >= l->srv->drain_until;
 }
 

@@ -1,0 +1,467 @@
+/*
+ * cold.c: GET of an object of a remote bucket that is not on disk yet.
+ *
+ * DESIGN
+ * One fill per object at a time: a table keyed by uname holds the fill
+ * of every object being fetched, so any number of concurrent GETs of one
+ * cold object cause one backend GET.  A worker thread (the work queue)
+ * runs the fetch: it writes the bytes to a work file on the object's
+ * mountpath while hashing them, then stores the metadata and renames the
+ * file into place, exactly like a PUT.  The GETs waiting on a fill are
+ * its waiters: as soon as the backend's headers arrive each waiter gets
+ * its response headers and streams the work file with sendfile as it
+ * grows (the worker posts the new length to the waiters' loops), so the
+ * first byte reaches the client long before the backend's last.  If the
+ * fetch fails, waiters still waiting get an error and waiters already
+ * streaming are cut; the work file is removed and the next GET retries.
+ *
+ * Locks: table_mu, then a fill's mu.  A waiter holds its connection (and
+ * each post holds it again) so that the connection outlives the posts.
+ * A fill is freed when the worker and every post have dropped it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "log.h"
+#include "range.h"
+#include "target.h"
+#include "workq.h"
+
+#define FILL_BUCKETS	256
+#define NOTIFY_STEP	(512 * 1024)	/* bytes between progress posts */
+
+enum fill_state { F_WAIT, F_STREAM, F_DONE, F_FAIL };
+
+struct waiter {
+	struct http_conn	*c;
+	char			 range[96];	/* the Range header, or "" */
+	bool			 notified;	/* the first post (resume) is out */
+	bool			 started;	/* response headers sent */
+	bool			 detached;
+	int64_t			 end;		/* file offset its bytes end at */
+};
+
+struct fill {
+	LIST_ENTRY(fill)	 link;
+	struct target		*t;
+	struct bucket		 bck;
+	struct objref		 o;
+	pthread_mutex_t		 mu;
+	int			 refs;
+	enum fill_state		 state;
+	int			 fail_status;
+	char			 fail_msg[AIS_ERRBUF_SIZE];
+	struct bk_attrs		 attrs;
+	struct lom_md		 md;		/* what is stored, once done */
+	int64_t			 avail;		/* bytes in the work file */
+	int64_t			 posted_at;
+	char			 work[PATH_MAX];
+	char			 fqn[PATH_MAX];
+	int			 wfd;
+	struct cksum		 ck;
+	bool			 check_md5;
+	struct waiter		*w;
+	size_t			 nw;
+};
+
+static pthread_mutex_t table_mu = PTHREAD_MUTEX_INITIALIZER;
+static LIST_HEAD(, fill) table[FILL_BUCKETS];
+static struct workq *cold_wq;
+
+static void
+fill_unref(struct fill *f)
+{
+	bool last;
+
+	pthread_mutex_lock(&f->mu);
+	last = --f->refs == 0;
+	pthread_mutex_unlock(&f->mu);
+	if (!last)
+		return;
+	cksum_abort(&f->ck);
+	pthread_mutex_destroy(&f->mu);
+	free(f->w);
+	free(f);
+}
+
+static void on_note(struct http_conn *, void *);
+
+/* Posts the fill's news to one waiter (f->mu held). */
+static void
+notify_one(struct fill *f, struct waiter *w)
+{
+	if (w->detached)
+		return;
+	http_conn_hold(w->c);
+	f->refs++;
+	if (!w->notified) {
+		w->notified = true;
+		http_conn_resume(w->c, on_note, f);
+	} else
+		http_conn_post(w->c, on_note, f);
+}
+
+static void
+notify_all(struct fill *f)
+{
+	size_t i;
+
+	/* without a length, nothing can be sent before the end */
+	if (f->state == F_STREAM && f->attrs.size < 0)
+		return;
+	for (i = 0; i < f->nw; i++)
+		notify_one(f, &f->w[i]);
+	f->posted_at = f->avail;
+}
+
+static void
+detach(struct waiter *w)
+{
+	w->detached = true;
+	http_conn_release(w->c);
+}
+
+/* Sends a waiter its response headers and starts streaming (f->mu held). */
+static void
+start_response(struct fill *f, struct waiter *w)
+{
+	struct http_conn *c = w->c;
+	int64_t off = 0, len = f->attrs.size >= 0 ? f->attrs.size : f->avail;
+	int64_t size = len;
+	struct stat st;
+	int fd;
+
+	switch (range_parse(slice_from(w->range), size, &off, &len)) {
+	case RANGE_UNSAT:
+		http_resp_start(c, 416);
+		http_resp_header(c, "Content-Range", "bytes */%lld",
+		    (long long)size);
+		http_resp_send(c, NULL, 0);
+		detach(w);
+		return;
+	case RANGE_OK:
+		http_resp_start(c, 206);
+		http_resp_header(c, "Content-Range", "bytes %lld-%lld/%lld",
+		    (long long)off, (long long)(off + len - 1), (long long)size);
+		break;
+	case RANGE_NONE:
+		http_resp_start(c, 200);
+		break;
+	}
+	fd = open(f->state == F_DONE ? f->fqn : f->work, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		if (fd >= 0)
+			close(fd);
+		http_conn_abort(c);
+		detach(w);
+		return;
+	}
+	obj_headers(c, f->state == F_DONE ? &f->md : &f->attrs.md, &st);
+	http_resp_header(c, "Accept-Ranges", "bytes");
+	http_resp_header(c, "Content-Type", "application/octet-stream");
+	http_resp_stream(c, fd, off, (size_t)len, f->avail);
+	w->started = true;
+	w->end = off + len;
+}
+
+/* On the waiter's loop: act on the fill's state. */
+static void
+on_note(struct http_conn *c, void *arg)
+{
+	struct fill *f = arg;
+	struct waiter *w = NULL;
+	size_t i;
+
+	pthread_mutex_lock(&f->mu);
+	for (i = 0; i < f->nw; i++)
+		if (f->w[i].c == c && !f->w[i].detached)
+			w = &f->w[i];
+	if (w != NULL && f->state == F_FAIL) {
+		if (w->started)
+			http_conn_abort(c);
+		else
+			http_resp_error(c, f->fail_status, "%s", f->fail_msg);
+		detach(w);
+	} else if (w != NULL) {
+		if (!w->started)
+			start_response(f, w);
+		else
+			http_conn_stream_avail(c, f->avail);
+		if (!w->detached && (f->state == F_DONE || f->avail >= w->end))
+			detach(w);
+	}
+	pthread_mutex_unlock(&f->mu);
+	http_conn_release(c);
+	fill_unref(f);
+}
+
+/* ---- the worker ---- */
+
+static int
+fill_on_headers(void *arg, const struct bk_attrs *a)
+{
+	struct fill *f = arg;
+	enum cksum_type t = f->bck.cktype;
+
+	pthread_mutex_lock(&f->mu);
+	f->attrs = *a;
+	/*
+	 * The backend's MD5 (a single-part ETag) is the object's checksum,
+	 * known before the first byte, so cold and warm GETs send the same
+	 * headers; it is recomputed only when the bucket asks to validate.
+	 */
+	f->check_md5 = a->md5[0] != '\0' && f->bck.validate_cold_get;
+	if (a->md5[0] != '\0') {
+		t = f->check_md5 ? CKSUM_MD5 : CKSUM_NONE;
+		f->attrs.md.cktype = CKSUM_MD5;
+		strlcpy(f->attrs.md.ckval, a->md5, sizeof(f->attrs.md.ckval));
+	}
+	cksum_init(&f->ck, t);
+	f->state = F_STREAM;
+	notify_all(f);
+	pthread_mutex_unlock(&f->mu);
+	return 0;
+}
+
+static int
+fill_on_data(void *arg, const char *buf, size_t len)
+{
+	struct fill *f = arg;
+	size_t off = 0;
+	ssize_t n;
+
+	while (off < len) {
+		if ((n = write(f->wfd, buf + off, len - off)) < 0) {
+			if (errno == EINTR)
+				continue;
+			snprintf(f->fail_msg, sizeof(f->fail_msg), "writing "
+			    "%s: %s", f->work, strerror(errno));
+			f->fail_status = errno == ENOSPC ? 507 : 500;
+			return 1;
+		}
+		off += (size_t)n;
+	}
+	cksum_update(&f->ck, buf, len);
+	pthread_mutex_lock(&f->mu);
+	f->avail += (int64_t)len;
+	if (f->avail - f->posted_at >= NOTIFY_STEP)
+		notify_all(f);
+	pthread_mutex_unlock(&f->mu);
+	return 0;
+}
+
+static const struct bk_get_ops fill_ops = { fill_on_headers, fill_on_data };
+
+/* Checks what arrived and stores it; fills fail_* when it is not right. */
+static bool
+fill_commit(struct fill *f)
+{
+	char sum[CKSUM_VALUE_MAX];
+
+	if (f->attrs.size >= 0 && f->avail != f->attrs.size) {
+		snprintf(f->fail_msg, sizeof(f->fail_msg), "%s://%s/%s: "
+		    "backend sent %lld of %lld bytes", f->o.provider,
+		    f->o.bucket, f->o.object, (long long)f->avail,
+		    (long long)f->attrs.size);
+		return false;
+	}
+	f->md = f->attrs.md;
+	cksum_final(&f->ck, sum);
+	if (f->check_md5 && strcmp(sum, f->attrs.md5) != 0) {
+		snprintf(f->fail_msg, sizeof(f->fail_msg), "%s://%s/%s: "
+		    "MD5 mismatch: backend says %s, content has %s",
+		    f->o.provider, f->o.bucket, f->o.object, f->attrs.md5, sum);
+		return false;
+	}
+	if (f->attrs.md5[0] == '\0') {
+		f->md.cktype = f->bck.cktype;
+		strlcpy(f->md.ckval, sum, sizeof(f->md.ckval));
+	}
+	f->md.size = f->avail;
+	backend_source(&f->bck, f->o.object, f->md.source,
+	    sizeof(f->md.source));
+	if (lom_store_fd(f->wfd, &f->md) != AIS_OK ||
+	    fs_mkparents(f->fqn) != AIS_OK) {
+		snprintf(f->fail_msg, sizeof(f->fail_msg), "%s: cannot store "
+		    "metadata: %s", f->fqn, strerror(errno));
+		f->fail_status = 500;
+		return false;
+	}
+	return true;
+}
+
+static void
+fill_run(void *arg)
+{
+	struct fill *f = arg;
+	const struct mountpath *mp = fs_mountpath_for(&f->t->fs, f->o.digest);
+	char err[AIS_ERRBUF_SIZE] = "";
+	int status = 0;
+	bool ok = false;
+	ais_err e;
+
+	f->fail_status = 502;
+	e = fs_open_work(f->work, sizeof(f->work), mp, f->o.provider,
+	    f->o.bucket, "cold", &f->wfd);
+	if (e != AIS_OK) {
+		f->wfd = -1;
+		f->work[0] = '\0';
+		f->fail_status = ais_err_http_status(e);
+		snprintf(f->fail_msg, sizeof(f->fail_msg), "work file: %s",
+		    ais_strerror(e));
+	} else {
+		e = backend_get(&f->bck, f->o.object, &fill_ops, f, &status,
+		    err, sizeof(err));
+		if (e == AIS_OK && status >= 200 && status <= 299)
+			ok = fill_commit(f);
+		else if (f->fail_msg[0] == '\0') {	/* not a write error */
+			f->fail_status = backend_err_status(e, status);
+			snprintf(f->fail_msg, sizeof(f->fail_msg), "%s://%s/%s: "
+			    "%s", f->o.provider, f->o.bucket, f->o.object,
+			    status == 404 ? "not found on the backend" : err);
+		}
+	}
+	pthread_mutex_lock(&f->mu);
+	if (ok && rename(f->work, f->fqn) == 0)
+		f->state = F_DONE;
+	else {
+		if (f->work[0] != '\0')
+			unlink(f->work);
+		if (ok)
+			snprintf(f->fail_msg, sizeof(f->fail_msg), "%s: %s",
+			    f->fqn, strerror(errno));
+		f->state = F_FAIL;
+		log_warnx("TGT-COLD-FAIL", "object=%s://%s/%s status=%d "
+		    "error=\"%s\"", f->o.provider, f->o.bucket, f->o.object,
+		    f->fail_status, f->fail_msg);
+	}
+	if (f->wfd >= 0)
+		close(f->wfd);
+	notify_all(f);
+	pthread_mutex_unlock(&f->mu);
+	pthread_mutex_lock(&table_mu);
+	LIST_REMOVE(f, link);
+	pthread_mutex_unlock(&table_mu);
+	fill_unref(f);
+}
+
+/* ---- the loop side ---- */
+
+static bool
+same_object(const struct fill *f, const struct objref *o)
+{
+	return f->o.digest == o->digest && strcmp(f->o.object, o->object) ==
+	    0 && strcmp(f->o.bucket, o->bucket) == 0 &&
+	    strcmp(f->o.provider, o->provider) == 0;
+}
+
+static struct fill *
+fill_new(struct target *t, const struct objref *o, const struct bucket *b)
+{
+	struct fill *f;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL)
+		return NULL;
+	f->t = t;
+	f->o = *o;
+	f->bck = *b;
+	f->refs = 1;		/* the worker's */
+	f->wfd = -1;
+	pthread_mutex_init(&f->mu, NULL);
+	cksum_init(&f->ck, CKSUM_NONE);
+	if (fs_object_path(f->fqn, sizeof(f->fqn), fs_mountpath_for(&t->fs,
+	    o->digest), o->provider, o->bucket, o->object) != AIS_OK) {
+		free(f);
+		return NULL;
+	}
+	return f;
+}
+
+static bool
+add_waiter(struct fill *f, struct http_conn *c, struct http_request *req)
+{
+	struct slice r = http_req_header(req, "Range");
+	struct waiter *grown, *w;
+
+	grown = reallocarray(f->w, f->nw + 1, sizeof(*grown));
+	if (grown == NULL)
+		return false;
+	f->w = grown;
+	w = &f->w[f->nw++];
+	memset(w, 0, sizeof(*w));
+	w->c = c;
+	if (r.ptr != NULL && r.len < sizeof(w->range)) {
+		memcpy(w->range, r.ptr, r.len);
+		w->range[r.len] = '\0';
+	}
+	http_conn_hold(c);
+	http_conn_defer(c);
+	if (f->state != F_WAIT)
+		notify_one(f, w);
+	return true;
+}
+
+int
+cold_get(struct target *t, struct http_conn *c, struct http_request *req,
+    const struct objref *o, const struct bucket *b)
+{
+	struct fill *f;
+	struct stat st;
+	int rc = 0;
+
+	pthread_mutex_lock(&table_mu);
+	LIST_FOREACH(f, &table[o->digest % FILL_BUCKETS], link)
+		if (same_object(f, o))
+			break;
+	if (f == NULL) {
+		f = fill_new(t, o, b);
+		/* a fill that just finished renamed its file before leaving */
+		if (f != NULL && stat(f->fqn, &st) == 0) {
+			fill_unref(f);
+			pthread_mutex_unlock(&table_mu);
+			return 1;
+		}
+		if (f == NULL || workq_submit(cold_wq, fill_run, f) != AIS_OK) {
+			pthread_mutex_unlock(&table_mu);
+			if (f != NULL)
+				fill_unref(f);
+			http_resp_error(c, 500, "out of memory");
+			return 0;
+		}
+		LIST_INSERT_HEAD(&table[o->digest % FILL_BUCKETS], f, link);
+	}
+	pthread_mutex_lock(&f->mu);
+	if (!add_waiter(f, c, req)) {
+		http_resp_error(c, 500, "out of memory");
+		rc = 0;
+	}
+	pthread_mutex_unlock(&f->mu);
+	pthread_mutex_unlock(&table_mu);
+	return rc;
+}
+
+ais_err
+cold_init(int nworkers)
+{
+	return workq_start(&cold_wq, nworkers);
+}
+
+void
+cold_fini(void)
+{
+	if (cold_wq != NULL)
+		workq_stop(cold_wq);
+}
+
+ais_err
+cold_submit(void (*fn)(void *), void *arg)
+{
+	return workq_submit(cold_wq, fn, arg);
+}
