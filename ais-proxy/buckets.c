@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "backend.h"
 #include "proxy.h"
 
 #define BODY_MAX	(1 << 20)
@@ -94,11 +95,30 @@ static json_t *
 work_create(struct proxy *p, void *arg)
 {
 	struct bucket_op *op = arg;
-	json_t *bj = bucket_to_json(&op->bck), *reply;
+	char err[AIS_ERRBUF_SIZE] = "";
+	json_t *bj, *reply;
+	int status;
+	ais_err e;
 
+	/* a remote bucket must exist on its backend */
+	if (BUCKET_IS_REMOTE(&op->bck) && ((e = backend_head_bucket(&op->bck,
+	    &status, err, sizeof(err))) != AIS_OK || status != 200))
+		return ctl_reply_error(status == 404 ? 404 : status == 400 ?
+		    400 : backend_err_status(e, status), "bucket %s://%s: %s",
+		    op->bck.provider, op->bck.name, err[0] ? err :
+		    "not on its backend");
+	bj = bucket_to_json(&op->bck);
 	reply = proxy_bucket_create(p, bj);
 	json_decref(bj);
 	return reply;
+}
+
+static json_t *
+work_evict(struct proxy *p, void *arg)
+{
+	struct bucket_op *op = arg;
+
+	return proxy_remove_data(p, op->bck.provider, op->bck.name);
 }
 
 static json_t *
@@ -119,7 +139,8 @@ static void
 bucket_create(struct proxy *p, struct http_conn *c, struct http_request *req,
     const struct objref *o, json_t *body)
 {
-	const char *action = body_action(body), *ck = "xxhash";
+	const char *action = body_action(body), *ck = "xxhash", *url = "";
+	int vcold = 0, vwarm = 0;
 	struct bucket_op *op;
 	json_t *props;
 
@@ -127,9 +148,13 @@ bucket_create(struct proxy *p, struct http_conn *c, struct http_request *req,
 		http_resp_error(c, 400, "expected {\"action\":\"create-bck\"}");
 		return;
 	}
+	/* AIStore's shapes: checksum.{type,validate_cold_get},
+	 * versioning.validate_warm_get, and the backend's URL */
 	props = json_object_get(body, "value");
-	if (props != NULL && json_unpack(props, "{s?{s?s}}", "checksum",
-	    "type", &ck) != 0) {
+	if (props != NULL && json_unpack(props, "{s?{s?s, s?b}, s?{s?b}, "
+	    "s?s}", "checksum", "type", &ck, "validate_cold_get", &vcold,
+	    "versioning", "validate_warm_get", &vwarm, "backend_url",
+	    &url) != 0) {
 		http_resp_error(c, 400, "invalid bucket properties");
 		return;
 	}
@@ -137,6 +162,16 @@ bucket_create(struct proxy *p, struct http_conn *c, struct http_request *req,
 		http_resp_error(c, 500, "out of memory");
 		return;
 	}
+	if (strlcpy(op->bck.backend_url, url, sizeof(op->bck.backend_url)) >=
+	    sizeof(op->bck.backend_url) || (*url != '\0' &&
+	    strncmp(url, "http://", 7) != 0 &&
+	    strncmp(url, "https://", 8) != 0)) {
+		free(op);
+		http_resp_error(c, 400, "backend_url must be an http(s) URL");
+		return;
+	}
+	op->bck.validate_cold_get = vcold;
+	op->bck.validate_warm_get = vwarm;
 	strlcpy(op->bck.name, o->bucket, sizeof(op->bck.name));
 	strlcpy(op->bck.provider, o->provider, sizeof(op->bck.provider));
 	if (cksum_type_parse(ck, strlen(ck), &op->bck.cktype) != AIS_OK) {
@@ -155,9 +190,17 @@ bucket_destroy(struct proxy *p, struct http_conn *c, struct http_request *req,
 	const char *action = body_action(body);
 	struct bucket_op *op;
 
-	if (body != NULL && (action == NULL ||
-	    strcmp(action, "destroy-bck") != 0)) {
-		http_resp_error(c, 400, "expected {\"action\":\"destroy-bck\"}");
+	bool evict = action != NULL && strcmp(action, "evict-remote-bck") == 0;
+
+	if (body != NULL && (action == NULL || (!evict &&
+	    strcmp(action, "destroy-bck") != 0))) {
+		http_resp_error(c, 400, "expected {\"action\":\"destroy-bck\"} "
+		    "or {\"action\":\"evict-remote-bck\"}");
+		return;
+	}
+	if (evict && strcmp(o->provider, "ais") == 0) {
+		http_resp_error(c, 400, "ais://%s has no backend to evict to",
+		    o->bucket);
 		return;
 	}
 	if ((op = calloc(1, sizeof(*op))) == NULL) {
@@ -166,16 +209,20 @@ bucket_destroy(struct proxy *p, struct http_conn *c, struct http_request *req,
 	}
 	strlcpy(op->bck.name, o->bucket, sizeof(op->bck.name));
 	strlcpy(op->bck.provider, o->provider, sizeof(op->bck.provider));
-	proxy_defer(p, c, work_destroy, op);
+	proxy_defer(p, c, evict ? work_evict : work_destroy, op);
 }
 
 /* ---- list objects ---- */
 
+#define LS_CACHED 1	/* AIStore's list flag: only what the cluster holds */
+
 struct list_op {
 	struct objref	 o;
+	struct bucket	 bck;
 	char		 prefix[FS_OBJNAME_MAX + 1];
 	char		 token[FS_OBJNAME_MAX + 1];
 	long long	 pagesize;
+	bool		 cached;
 };
 
 static int
@@ -201,6 +248,10 @@ work_list(struct proxy *p, void *arg)
 	size_t i, j, n = 0, total = 0;
 	ais_err *errs;
 	bool more = false;
+
+	if (BUCKET_IS_REMOTE(&op->bck) && !op->cached)
+		return remote_list(p, &op->bck, op->prefix, op->token,
+		    (int)op->pagesize);
 
 	urls = calloc(sm->ntargets + 1, sizeof(*urls));
 	replies = calloc(sm->ntargets + 1, sizeof(*replies));
@@ -274,20 +325,24 @@ query_param(struct slice query, const char *key, char *out, size_t outlen)
 static bool
 list_params_json(struct list_op *op, json_t *body)
 {
-	const char *prefix = "", *token = "";
+	const char *prefix = "", *token = "", *flags = "0";
 	json_int_t pagesize = 0;
 	json_t *v = json_object_get(body, "value");
 
 	if (v == NULL)
 		return true;
-	if (json_unpack(v, "{s?s, s?s, s?I}", "prefix", &prefix,
-	    "continuation_token", &token, "pagesize", &pagesize) != 0 ||
+	/* flags is a JSON string holding a number, as in AIStore */
+	if (json_unpack(v, "{s?s, s?s, s?I, s?s}", "prefix", &prefix,
+	    "continuation_token", &token, "pagesize", &pagesize, "flags",
+	    &flags) != 0 ||
 	    strlcpy(op->prefix, prefix, sizeof(op->prefix)) >=
 	    sizeof(op->prefix) ||
 	    strlcpy(op->token, token, sizeof(op->token)) >= sizeof(op->token))
 		return false;
 	if (pagesize != 0)
 		op->pagesize = pagesize;
+	if (strtoll(flags, NULL, 10) & LS_CACHED)
+		op->cached = true;
 	return true;
 }
 
@@ -297,14 +352,26 @@ bucket_list(struct proxy *p, struct http_conn *c, struct http_request *req,
 {
 	char num[24];
 	const char *errstr = NULL;
+	const struct bucket *bck;
 	struct list_op *op;
+	struct slice v;
 
 	if ((op = calloc(1, sizeof(*op))) == NULL) {
 		http_resp_error(c, 500, "out of memory");
 		return;
 	}
 	op->o = *o;
+	if ((bck = bmd_find(snap_get(&p->bmd), o->provider, o->bucket,
+	    strlen(o->bucket))) == NULL) {
+		free(op);
+		http_resp_error(c, 404, "bucket %s://%s does not exist",
+		    o->provider, o->bucket);
+		return;
+	}
+	op->bck = *bck;
 	op->pagesize = PAGE_DEFAULT;
+	op->cached = http_query_get(req->query, "cached", &v) &&
+	    slice_eq(v, "true");
 	if (!query_param(req->query, "prefix", op->prefix,
 	    sizeof(op->prefix)) || !query_param(req->query,
 	    "continuation_token", op->token, sizeof(op->token)) ||
@@ -361,8 +428,12 @@ bucket_http(struct proxy *p, struct http_conn *c, struct http_request *req)
 	}
 	if (req->method != HTTP_POST && bmd_find(snap_get(&p->bmd),
 	    o.provider, o.bucket, strlen(o.bucket)) == NULL) {
-		http_resp_error(c, 404, "bucket %s://%s does not exist",
-		    o.provider, o.bucket);
+		if (strcmp(o.provider, "ais") != 0 &&
+		    (req->method == HTTP_GET || req->method == HTTP_HEAD))
+			remote_first_access(p, c, req, &o);
+		else
+			http_resp_error(c, 404, "bucket %s://%s does not exist",
+			    o.provider, o.bucket);
 		return;
 	}
 	switch (req->method) {

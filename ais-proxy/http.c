@@ -45,8 +45,11 @@ redirect_object(struct proxy *p, struct http_conn *c,
 	}
 	if (bmd_find(snap_get(&p->bmd), o.provider, o.bucket,
 	    strlen(o.bucket)) == NULL) {
-		http_resp_error(c, 404, "bucket %s://%s does not exist",
-		    o.provider, o.bucket);
+		if (strcmp(o.provider, "ais") != 0)
+			remote_first_access(p, c, req, &o);
+		else
+			http_resp_error(c, 404, "bucket %s://%s does not exist",
+			    o.provider, o.bucket);
 		return;
 	}
 	if ((owner = smap_owner(snap_get(&p->smap), o.digest)) == NULL) {

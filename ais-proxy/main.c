@@ -27,6 +27,7 @@ static const struct opt options[] = {
 	    0, 0, false },
 	{ "dir", 0, OPT_STR, &prx.conf.dir, "DIR", "/var/lib/ais/proxy",
 	    "state folder: node id, cluster map, bucket table", 0, 0, false },
+	DAEMON_BACKEND_OPTS(prx.conf.backend),
 	{ "keepalive-factor", 0, OPT_INT, &prx.conf.keepalive_factor, "N",
 	    "5", "drop a node silent for N periods (primary)", 2, 100, false },
 	{ NULL, 0, 0, NULL, NULL, NULL, NULL, 0, 0, false },
@@ -48,6 +49,7 @@ proxy_start(struct proxy *p, char *err, size_t errlen)
 	ais_err e;
 
 	p->is_primary = p->conf.primary == NULL;
+	daemon_backend_init(&p->conf.backend);
 	snprintf(idpath, sizeof(idpath), "%s/node-id", p->conf.dir);
 	if ((e = daemon_identity(&p->self, NODE_PROXY, &p->conf.net, idpath,
 	    err, errlen)) != AIS_OK ||

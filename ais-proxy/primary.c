@@ -389,9 +389,8 @@ proxy_bucket_create(struct proxy *p, json_t *bj)
 	    ais_strerror(e));
 }
 
-/* Asks every target to remove the bucket's data. */
-static json_t *
-remove_data(struct proxy *p, const char *provider, const char *name)
+json_t *
+proxy_remove_data(struct proxy *p, const char *provider, const char *name)
 {
 	struct smap *sm = snap_get(&p->smap);
 	const char **urls = calloc(sm->ntargets + 1, sizeof(*urls));
@@ -453,7 +452,7 @@ proxy_bucket_destroy(struct proxy *p, const char *provider, const char *name)
 	}
 	log_info("PRX-BUCKET-DESTROY", "bucket=%s://%s", provider, name);
 	push_meta(p);
-	reply = remove_data(p, provider, name);
+	reply = proxy_remove_data(p, provider, name);
 	pthread_mutex_unlock(&p->change_mu);
 	return reply;
 }

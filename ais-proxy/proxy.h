@@ -25,6 +25,7 @@
 
 struct proxy_conf {
 	struct daemon_net net;
+	struct daemon_backend backend;
 	char		*primary;	/* NULL: this proxy is the primary */
 	char		*dir;
 	long long	 keepalive_factor;
@@ -88,6 +89,17 @@ json_t	*primary_control(struct proxy *, const char *op, json_t *req);
 json_t	*proxy_bucket_create(struct proxy *, json_t *bucket);
 json_t	*proxy_bucket_destroy(struct proxy *, const char *provider,
 	    const char *name);
+
+/* Removes a bucket's data on every target (destroy, evict). */
+json_t	*proxy_remove_data(struct proxy *, const char *provider,
+	    const char *name);
+
+/* remote.c: remote buckets */
+json_t	*remote_bucket_add(struct proxy *, const struct bucket *);
+void	remote_first_access(struct proxy *, struct http_conn *,
+	    struct http_request *, const struct objref *);
+json_t	*remote_list(struct proxy *, const struct bucket *,
+	    const char *prefix, const char *token, int pagesize);
 
 /* control.c */
 json_t	*proxy_control(json_t *req, void *arg);

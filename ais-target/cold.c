@@ -338,7 +338,8 @@ fill_run(void *arg)
 			snprintf(f->fail_msg, sizeof(f->fail_msg), "%s: %s",
 			    f->fqn, strerror(errno));
 		f->state = F_FAIL;
-		log_warnx("TGT-COLD-FAIL", "object=%s://%s/%s status=%d "
+		(f->fail_status == 404 ? log_debug : log_warnx)("TGT-COLD-FAIL",
+		    "object=%s://%s/%s status=%d "
 		    "error=\"%s\"", f->o.provider, f->o.bucket, f->o.object,
 		    f->fail_status, f->fail_msg);
 	}

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "hrw.h"
 #include "lom.h"
 #include "target.h"
 
@@ -181,6 +182,36 @@ ctl_bucket_rm(struct target *t, json_t *req)
 	return ctl_reply_ok();
 }
 
+/* Which of the names (indexes into the array) this target holds. */
+static json_t *
+ctl_cached(struct target *t, json_t *req)
+{
+	const char *provider, *bucket, *name;
+	char fqn[PATH_MAX], uname[FS_OBJNAME_MAX + 128];
+	json_t *names, *have, *reply, *n;
+	struct lom_md md;
+	size_t i, len;
+
+	if (json_unpack(req, "{s:s, s:s, s:o}", "provider", &provider,
+	    "bucket", &bucket, "names", &names) != 0 ||
+	    fs_check_bucket(bucket, strlen(bucket)) != AIS_OK)
+		return ctl_reply_error(400, "bad cached request");
+	have = json_array();
+	json_array_foreach(names, i, n) {
+		if ((name = json_string_value(n)) == NULL ||
+		    fs_check_object(name, strlen(name)) != AIS_OK)
+			continue;
+		len = hrw_uname(uname, sizeof(uname), provider, bucket, name);
+		if (fs_object_path(fqn, sizeof(fqn), fs_mountpath_for(&t->fs,
+		    hrw_digest(uname, len)), provider, bucket, name) == AIS_OK &&
+		    lom_load_path(fqn, &md) == AIS_OK)
+			json_array_append_new(have, json_integer((json_int_t)i));
+	}
+	reply = ctl_reply_ok();
+	json_object_set_new(reply, "cached", have);
+	return reply;
+}
+
 json_t *
 target_control(json_t *req, void *arg)
 {
@@ -197,6 +228,8 @@ target_control(json_t *req, void *arg)
 		return ctl_stats(t);
 	if (strcmp(op, "bucket_rm") == 0)
 		return ctl_bucket_rm(t, req);
+	if (strcmp(op, "cached") == 0)
+		return ctl_cached(t, req);
 	if (strcmp(op, "health") == 0)
 		return ctl_reply_ok();
 	return ctl_reply_error(400, "unknown op '%s'", op);
