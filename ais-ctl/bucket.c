@@ -13,11 +13,22 @@
 static struct {
 	bool	 json;
 	char	*checksum;
+	char	*backend_url;
+	bool	 validate_cold_get;
+	bool	 validate_warm_get;
 } o;
 
 static const struct opt create_opts[] = {
 	{ "checksum", 'c', OPT_STR, &o.checksum, "TYPE", "xxhash",
 	    "checksum of the bucket's objects: xxhash, md5, sha256, none",
+	    0, 0, true },
+	{ "backend-url", 'u', OPT_STR, &o.backend_url, "URL", "",
+	    "ht:// origin URL, or the S3 endpoint of this s3:// bucket", 0, 0,
+	    true },
+	{ "validate-cold-get", 0, OPT_FLAG, &o.validate_cold_get, NULL, NULL,
+	    "check the backend's MD5 of each object fetched", 0, 0, true },
+	{ "validate-warm-get", 0, OPT_FLAG, &o.validate_warm_get, NULL, NULL,
+	    "ask the backend whether a cached object changed on every GET",
 	    0, 0, true },
 	{ NULL, 0, 0, NULL, NULL, NULL, NULL, 0, 0, false },
 };
@@ -62,28 +73,59 @@ each_bucket(int argc, char **argv, int argind, const char *synopsis,
 static int
 create_one(const struct cli_uri *u)
 {
-	char path[256], body[256];
-	json_t *reply;
+	char path[256], *body;
+	json_t *reply, *req;
 	int rc;
 
 	snprintf(path, sizeof(path), "/v1/buckets/%s?provider=%s", u->bucket,
 	    u->provider);
-	snprintf(body, sizeof(body), "{\"action\":\"create-bck\",\"value\":"
-	    "{\"checksum\":{\"type\":\"%s\"}}}", o.checksum);
+	req = json_pack("{s:s, s:{s:{s:s, s:b}, s:{s:b}, s:s}}", "action",
+	    "create-bck", "value", "checksum", "type", o.checksum,
+	    "validate_cold_get", o.validate_cold_get, "versioning",
+	    "validate_warm_get", o.validate_warm_get, "backend_url",
+	    o.backend_url);
+	body = json_dumps(req, JSON_COMPACT);
+	json_decref(req);
 	rc = api_json("POST", path, body, &reply);
+	free(body);
 	json_decref(reply);
 	return rc;
 }
+
+#define CREATE_SYNOPSIS "[-c TYPE] [-u URL] [--validate-cold-get] " \
+	"[--validate-warm-get] ais://bucket|s3://bucket|ht://bucket ..."
 
 int
 cmd_bucket_create(int argc, char **argv)
 {
 	int argind;
 
-	parse_cmd(create_opts, argc, argv, "[--checksum TYPE] ais://bucket ...",
-	    &argind);
-	return each_bucket(argc, argv, argind, "[--checksum TYPE] "
-	    "ais://bucket ...", create_one);
+	parse_cmd(create_opts, argc, argv, CREATE_SYNOPSIS, &argind);
+	return each_bucket(argc, argv, argind, CREATE_SYNOPSIS, create_one);
+}
+
+static int
+evict_one(const struct cli_uri *u)
+{
+	char path[256];
+	json_t *reply;
+	int rc;
+
+	snprintf(path, sizeof(path), "/v1/buckets/%s?provider=%s", u->bucket,
+	    u->provider);
+	rc = api_json("DELETE", path, "{\"action\":\"evict-remote-bck\"}",
+	    &reply);
+	json_decref(reply);
+	return rc;
+}
+
+int
+cmd_bucket_evict(int argc, char **argv)
+{
+	int argind;
+
+	parse_cmd(rm_opts, argc, argv, "s3://bucket ...", &argind);
+	return each_bucket(argc, argv, argind, "s3://bucket ...", evict_one);
 }
 
 static int
@@ -128,7 +170,7 @@ cmd_bucket_ls(int argc, char **argv)
 		json_decref(list);
 		return 0;
 	}
-	t = table_new(3, "NAME", "CHECKSUM", "CREATED");
+	t = table_new(4, "NAME", "CHECKSUM", "CREATED", "BACKEND");
 	json_array_foreach(list, i, b) {
 		snprintf(name, sizeof(name), "%s://%s",
 		    strcmp(json_string_value(json_object_get(b, "provider")),
@@ -140,7 +182,8 @@ cmd_bucket_ls(int argc, char **argv)
 		gmtime_r(&when, &tm);
 		strftime(created, sizeof(created), "%Y-%m-%d %H:%M:%SZ", &tm);
 		table_add(t, name, json_string_value(json_object_get(b,
-		    "checksum")), created);
+		    "checksum")), created, json_string_value(json_object_get(b,
+		    "backend_url")));
 	}
 	table_print(t, stdout);
 	table_free(t);

@@ -38,6 +38,7 @@ int	cmd_node_start(int, char **);
 int	cmd_bucket_create(int, char **);
 int	cmd_bucket_ls(int, char **);
 int	cmd_bucket_rm(int, char **);
+int	cmd_bucket_evict(int, char **);
 
 /* object.c */
 int	cmd_object_put(int, char **);
@@ -45,5 +46,6 @@ int	cmd_object_get(int, char **);
 int	cmd_object_head(int, char **);
 int	cmd_object_ls(int, char **);
 int	cmd_object_rm(int, char **);
+int	cmd_object_evict(int, char **);
 
 #endif

@@ -29,11 +29,15 @@ static const struct {
 	{ "bucket", "create", cmd_bucket_create, "create buckets" },
 	{ "bucket", "ls", cmd_bucket_ls, "list buckets" },
 	{ "bucket", "rm", cmd_bucket_rm, "destroy buckets and their data" },
+	{ "bucket", "evict", cmd_bucket_evict, "drop the cluster's copies of "
+	    "a remote bucket" },
 	{ "object", "put", cmd_object_put, "store a file or stdin" },
 	{ "object", "get", cmd_object_get, "read an object" },
 	{ "object", "head", cmd_object_head, "show an object's properties" },
 	{ "object", "ls", cmd_object_ls, "list the objects of a bucket" },
 	{ "object", "rm", cmd_object_rm, "delete objects" },
+	{ "object", "evict", cmd_object_evict, "drop the cluster's copy of "
+	    "remote objects" },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 

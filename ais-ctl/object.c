@@ -14,6 +14,7 @@
 
 static struct {
 	bool		 json;
+	bool		 cached;
 	char		*prefix;
 	long long	 limit;
 	long long	 page_size;
@@ -38,6 +39,8 @@ static const struct opt ls_opts[] = {
 	    "list at most N objects (0: all)", 0, 1LL << 40, true },
 	{ "page-size", 0, OPT_INT, &o.page_size, "N", "1000",
 	    "objects per request", 1, 10000, true },
+	{ "cached", 'c', OPT_FLAG, &o.cached, NULL, NULL,
+	    "remote bucket: only the objects the cluster holds", 0, 0, true },
 	{ NULL, 0, 0, NULL, NULL, NULL, NULL, 0, 0, false },
 };
 
@@ -213,6 +216,7 @@ cmd_object_head(int argc, char **argv)
 static size_t
 ls_page(json_t *entries, json_t *all, struct table *t, long long *left)
 {
+	const char *cksum;
 	char size[32];
 	json_t *e;
 	size_t i, n = 0;
@@ -229,9 +233,14 @@ ls_page(json_t *entries, json_t *all, struct table *t, long long *left)
 		}
 		cli_human_size(strtoll(json_string_value(json_object_get(e,
 		    "size")), NULL, 10), size, sizeof(size));
+		cksum = json_string_value(json_object_get(e, "checksum"));
+		if (cksum == NULL)	/* a backend's listing has the ETag */
+			cksum = json_string_value(json_object_get(e, "etag"));
 		table_add(t, json_string_value(json_object_get(e, "name")),
-		    size, json_string_value(json_object_get(e, "checksum")),
-		    json_string_value(json_object_get(e, "version")));
+		    size, cksum,
+		    json_string_value(json_object_get(e, "version")),
+		    json_integer_value(json_object_get(e, "flags")) & 64 ?
+		    "yes" : "no");
 	}
 	return n;
 }
@@ -257,14 +266,15 @@ cmd_object_ls(int argc, char **argv)
 	}
 	left = o.limit > 0 ? o.limit : -1;
 	prefix = client_escape(o.prefix);
-	t = table_new(4, "NAME", "SIZE", "CHECKSUM", "VERSION");
+	t = table_new(5, "NAME", "SIZE", "CHECKSUM", "VERSION", "CACHED");
 	if (o.json)
 		all = json_array();
 	do {
 		etok = client_escape(token);
 		if (asprintf(&path, "/v1/buckets/%s?provider=%s&prefix=%s&"
-		    "pagesize=%lld&continuation_token=%s", u.bucket,
-		    u.provider, prefix, o.page_size, etok) < 0)
+		    "pagesize=%lld&continuation_token=%s%s", u.bucket,
+		    u.provider, prefix, o.page_size, etok, o.cached ?
+		    "&cached=true" : "") < 0)
 			path = NULL;
 		free(etok);
 		rc = path == NULL ? EX_OSERR : api_json("GET", path, NULL,
@@ -287,6 +297,49 @@ cmd_object_ls(int argc, char **argv)
 	table_free(t);
 	free(prefix);
 	free(token);
+	return rc;
+}
+
+/* Like object_request, with "&evict=true" on the path. */
+static int
+evict_request(const struct cli_uri *u)
+{
+	struct client_req req = { .method = "DELETE", .follow = true };
+	struct client_resp r;
+	char *base = cli_object_path(u), *path = NULL;
+	ais_err e;
+
+	if (base == NULL || asprintf(&path, "%s&evict=true", base) < 0) {
+		free(base);
+		return EX_OSERR;
+	}
+	free(base);
+	req.path = path;
+	if ((e = client_do(api, &req, &r)) == AIS_OK && r.status >= 400) {
+		e = client_status_err(r.status);
+		client_resp_free(&r);
+	} else if (e == AIS_OK)
+		client_resp_free(&r);
+	free(path);
+	return e == AIS_OK ? 0 : object_fail(u, e);
+}
+
+int
+cmd_object_evict(int argc, char **argv)
+{
+	struct cli_uri u;
+	int argind, i, rc = 0, one;
+
+	parse_cmd(no_opts, argc, argv, "s3://bucket/object ...", &argind);
+	if (argind == argc) {
+		fprintf(stderr, "usage: %s object evict s3://bucket/object ...\n",
+		    getprogname());
+		return EX_USAGE;
+	}
+	for (i = argind; i < argc; i++)
+		if ((one = object_uri(argv[i], &u)) != 0 ||
+		    (one = evict_request(&u)) != 0)
+			rc = one;
 	return rc;
 }
 
