@@ -78,3 +78,90 @@ has_targets() {
 work_files() {
 	find "$AIS_CLUSTER_DIR" -path '*/%wk/*' -type f
 }
+
+# ---- backends for remote buckets ----
+
+free_port() {
+	/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+listening() {	# listening PORT
+	/usr/bin/python3 -c "import socket,sys; socket.create_connection(('127.0.0.1',$1),timeout=1)" 2>/dev/null
+}
+
+# start_s3rver: the S3 emulator on a free port; sets S3_PORT, S3CFG.
+start_s3rver() {
+	local top=$BATS_TEST_DIRNAME
+	S3_PORT=$(free_port)
+	# s3rver's ListObjectsV2 continuation tokens use DES, which Node's
+	# OpenSSL 3 has only in its legacy provider.
+	NODE_OPTIONS=--openssl-legacy-provider \
+	    "$top/.npm/node_modules/.bin/s3rver" -d "$BATS_FILE_TMPDIR/s3data" \
+	    -a 127.0.0.1 -p "$S3_PORT" --silent --configure-bucket src \
+	    >"$BATS_FILE_TMPDIR/s3rver.log" 2>&1 &
+	echo $! >"$BATS_FILE_TMPDIR/s3rver.pid"
+	wait_for 20 listening "$S3_PORT"
+	S3CFG=$BATS_FILE_TMPDIR/s3cfg
+	cat >"$S3CFG" <<-EOT
+	[default]
+	access_key = S3RVER
+	secret_key = S3RVER
+	host_base = 127.0.0.1:$S3_PORT
+	host_bucket = 127.0.0.1:$S3_PORT
+	use_https = False
+	bucket_location = us-east-1
+	EOT
+	export S3_PORT S3CFG AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER
+}
+
+# start_nginx DIR: nginx serving DIR with an access log; sets NGINX_PORT.
+start_nginx() {
+	local d=$BATS_FILE_TMPDIR/nginx
+	NGINX_PORT=$(free_port)
+	mkdir -p "$d"
+	cat >"$d/nginx.conf" <<-EOT
+	user root;
+	worker_processes 2;
+	pid $d/nginx.pid;
+	error_log $d/error.log;
+	events { worker_connections 1024; }
+	http {
+		sendfile on; keepalive_requests 100000;
+		log_format plain '\$request_method \$uri \$status';
+		access_log $d/access.log plain;
+		client_body_temp_path $d/b; proxy_temp_path $d/p;
+		fastcgi_temp_path $d/f; uwsgi_temp_path $d/u; scgi_temp_path $d/s;
+		server { listen 127.0.0.1:$NGINX_PORT; root $1; }
+	}
+	EOT
+	nginx -c "$d/nginx.conf" -p "$d"
+	wait_for 10 listening "$NGINX_PORT"
+	export NGINX_PORT NGINX_LOG=$d/access.log
+}
+
+stop_nginx() {
+	local pidf=$BATS_FILE_TMPDIR/nginx/nginx.pid
+	[ -f "$pidf" ] && kill -QUIT "$(cat "$pidf")" 2>/dev/null
+	return 0
+}
+
+# start_bad_origin: tests/helpers/bad-origin.py; sets BAD_PORT, BAD_LOG.
+start_bad_origin() {
+	BAD_PORT=$(free_port)
+	BAD_LOG=$BATS_FILE_TMPDIR/bad-origin.log
+	: >"$BAD_LOG"
+	/usr/bin/python3 "$BATS_TEST_DIRNAME/helpers/bad-origin.py" \
+	    "$BAD_PORT" "$BAD_LOG" >/dev/null 2>&1 &
+	echo $! >"$BATS_FILE_TMPDIR/bad-origin.pid"
+	wait_for 10 listening "$BAD_PORT"
+	export BAD_PORT BAD_LOG
+}
+
+stop_peers() {
+	local f
+	stop_nginx
+	for f in "$BATS_FILE_TMPDIR"/s3rver.pid "$BATS_FILE_TMPDIR"/bad-origin.pid; do
+		[ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
+	done
+	return 0
+}
