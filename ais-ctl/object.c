@@ -214,7 +214,8 @@ cmd_object_head(int argc, char **argv)
 
 /* Prints one page; returns how many entries it had. */
 static size_t
-ls_page(json_t *entries, json_t *all, struct table *t, long long *left)
+ls_page(json_t *entries, json_t *all, struct table *t, long long *left,
+    bool remote)
 {
 	const char *cksum;
 	char size[32];
@@ -236,11 +237,11 @@ ls_page(json_t *entries, json_t *all, struct table *t, long long *left)
 		cksum = json_string_value(json_object_get(e, "checksum"));
 		if (cksum == NULL)	/* a backend's listing has the ETag */
 			cksum = json_string_value(json_object_get(e, "etag"));
+		/* a fifth cell is read only by a five-column table */
 		table_add(t, json_string_value(json_object_get(e, "name")),
-		    size, cksum,
-		    json_string_value(json_object_get(e, "version")),
-		    json_integer_value(json_object_get(e, "flags")) & 64 ?
-		    "yes" : "no");
+		    size, cksum, json_string_value(json_object_get(e,
+		    "version")), !remote ? NULL : json_integer_value(
+		    json_object_get(e, "flags")) & 64 ? "yes" : "no");
 	}
 	return n;
 }
@@ -254,6 +255,7 @@ cmd_object_ls(int argc, char **argv)
 	struct table *t;
 	json_t *page, *all = NULL;
 	int argind, rc = 0;
+	bool remote;
 
 	parse_cmd(ls_opts, argc, argv, "[--json] [--prefix P] [--limit N] "
 	    "[--page-size N] ais://bucket", &argind);
@@ -266,7 +268,9 @@ cmd_object_ls(int argc, char **argv)
 	}
 	left = o.limit > 0 ? o.limit : -1;
 	prefix = client_escape(o.prefix);
-	t = table_new(5, "NAME", "SIZE", "CHECKSUM", "VERSION", "CACHED");
+	remote = strcmp(u.provider, "ais") != 0;
+	t = remote ? table_new(5, "NAME", "SIZE", "CHECKSUM", "VERSION",
+	    "CACHED") : table_new(4, "NAME", "SIZE", "CHECKSUM", "VERSION");
 	if (o.json)
 		all = json_array();
 	do {
@@ -282,7 +286,8 @@ cmd_object_ls(int argc, char **argv)
 		free(path);
 		if (rc != 0)
 			break;
-		ls_page(json_object_get(page, "entries"), all, t, &left);
+		ls_page(json_object_get(page, "entries"), all, t, &left,
+		    remote);
 		free(token);
 		etok = (char *)json_string_value(json_object_get(page,
 		    "continuation_token"));

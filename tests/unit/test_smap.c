@@ -112,7 +112,8 @@ test_smap_json_round_trip(void **state)
 static void
 test_bmd_json_round_trip_and_bad_names(void **state)
 {
-	struct bucket b = { "imagenet", "ais", CKSUM_MD5, 1 };
+	struct bucket b = { .name = "imagenet", .provider = "ais",
+	    .cktype = CKSUM_MD5, .created = 1 };
 	struct bmd *t = bmd_new(), *back;
 	json_t *j;
 
