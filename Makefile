@@ -5,7 +5,8 @@
 #   make test       deps + normal and sanitizer builds + unit and bats tests
 #   make run        start a local cluster on loopback with a small dataset
 #   make stop       stop it
-#   make bench      warm GET throughput against nginx (a command, not a test)
+#   make bench      warm GET against nginx, cold GET against the backend
+#                   (a command, not a test)
 #   make check      lint: man pages, banned functions, function complexity
 
 CC	?= cc
@@ -78,8 +79,9 @@ run: deps all
 stop:
 	bin/ais-ctl cluster down --dir $${AIS_CLUSTER_DIR:-$$HOME/.ais/cluster}
 
-bench: all
+bench: deps all
 	tests/helpers/bench-warm.sh
+	tests/helpers/bench-cold.sh
 
 check: all
 	tests/helpers/lint.sh
