@@ -18,7 +18,8 @@ void
 daemon_backend_init(const struct daemon_backend *b)
 {
 	struct backend_conf bc = { .s3_endpoint = b->s3_endpoint,
-	    .region = b->s3_region, .timeout_ms = (long)b->timeout };
+	    .region = b->s3_region, .access_key = b->s3_access_key,
+	    .secret_key = b->s3_secret_key, .timeout_ms = (long)b->timeout };
 
 	backend_init(&bc);
 }

@@ -72,6 +72,8 @@ struct daemon_net {
 struct daemon_backend {
 	char		*s3_endpoint;
 	char		*s3_region;
+	char		*s3_access_key;
+	char		*s3_secret_key;
 	long long	 timeout;
 };
 
@@ -81,6 +83,11 @@ struct daemon_backend {
 	    false },							\
 	{ "s3-region", 0, OPT_STR, &(b).s3_region, "REGION", NULL,	\
 	    "S3 region (default $AWS_REGION, else us-east-1)", 0, 0,	\
+	    false },							\
+	{ "s3-access-key", 0, OPT_STR, &(b).s3_access_key, "KEY", NULL, \
+	    "S3 access key (default $AWS_ACCESS_KEY_ID)", 0, 0, false },	\
+	{ "s3-secret-key", 0, OPT_STR, &(b).s3_secret_key, "SECRET",	\
+	    NULL, "S3 secret key (default $AWS_SECRET_ACCESS_KEY)", 0, 0,	\
 	    false },							\
 	{ "backend-timeout", 0, OPT_INT, &(b).timeout, "MS", "10000",	\
 	    "fail a backend that does not connect or stalls for MS", 100, \

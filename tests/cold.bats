@@ -90,6 +90,21 @@ headers() {	# headers URL: response headers that must not change
 	awk '{ exit !($1 < $2 / 2) }' <<<"$output"
 }
 
+@test "a slow cold GET never stalls a warm GET or another cold one" {
+	curl -fsS -L -o /dev/null "$AIS_ENDPOINT/v1/objects/src/obj/1000?provider=aws"
+	curl -fsS -L -o /dev/null "$AIS_ENDPOINT/v1/objects/odd/second/slow?provider=ht" &
+	sleep 0.3
+	run curl -fsS -L -o /dev/null -w '%{time_total}' \
+	    "$AIS_ENDPOINT/v1/objects/src/obj/1000?provider=aws"
+	echo "warm GET during the slow cold one: $output s"
+	awk '{ exit !($1 < 0.5) }' <<<"$output"
+	run curl -fsS -L -o /dev/null -w '%{time_total}' \
+	    "$AIS_ENDPOINT/v1/objects/odd/ok?provider=ht"
+	echo "another cold GET meanwhile: $output s"
+	awk '{ exit !($1 < 0.5) }' <<<"$output"
+	wait
+}
+
 @test "a Range GET of a cold object is served from the whole object, fetched once" {
 	run curl -sS -L -H 'Range: bytes=1000-1999' -w ' %{http_code}' \
 	    -o "$BATS_TEST_TMPDIR/part" "$AIS_ENDPOINT/v1/objects/web/r?provider=ht"
