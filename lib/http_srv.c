@@ -833,16 +833,16 @@ http_conn_post(struct http_conn *c, void (*fn)(struct http_conn *, void *),
 static void
 loop_run_posts(struct loop *l)
 {
-	STAILQ_HEAD(, post) todo = STAILQ_HEAD_INITIALIZER(todo);
+	STAILQ_HEAD(, post) batch = STAILQ_HEAD_INITIALIZER(batch);
 	struct post *p;
 	uint64_t n;
 
 	(void)!read(l->evfd, &n, sizeof(n));
 	pthread_mutex_lock(&l->post_mu);
-	STAILQ_CONCAT(&todo, &l->posts);
+	STAILQ_CONCAT(&batch, &l->posts);
 	pthread_mutex_unlock(&l->post_mu);
-	while ((p = STAILQ_FIRST(&todo)) != NULL) {
-		STAILQ_REMOVE_HEAD(&todo, link);
+	while ((p = STAILQ_FIRST(&batch)) != NULL) {
+		STAILQ_REMOVE_HEAD(&batch, link);
 		if (p->resume) {
 			p->conn->deferred = false;
 			if (p->conn->state == CS_HANDLER)
