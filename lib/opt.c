@@ -125,9 +125,9 @@ opt_set(const struct opt *t, const char *name, const char *value,
 	return opt_assign(o, value, errbuf, errlen);
 }
 
-ais_err
-opt_parse(const struct opt *t, int argc, char **argv, int *argind,
-    bool *help, bool *version, char *errbuf, size_t errlen)
+static ais_err
+opt_parse_any(const struct opt *t, int argc, char **argv, int *argind,
+    bool *help, bool *version, bool long_only, char *errbuf, size_t errlen)
 {
 	struct option lopts[OPT_MAX + 3];
 	char sopts[OPT_MAX * 2 + 4], *sp = sopts;
@@ -154,7 +154,8 @@ opt_parse(const struct opt *t, int argc, char **argv, int *argind,
 	lopts[n] = (struct option){ NULL, 0, NULL, 0 };
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, sopts, lopts, &li)) != -1) {
+	while ((c = long_only ? getopt_long_only(argc, argv, sopts, lopts,
+	    &li) : getopt_long(argc, argv, sopts, lopts, &li)) != -1) {
 		if (c == 'h' && help != NULL) {
 			*help = true;
 			continue;
@@ -188,6 +189,22 @@ opt_parse(const struct opt *t, int argc, char **argv, int *argind,
 	}
 	*argind = optind;
 	return AIS_OK;
+}
+
+ais_err
+opt_parse(const struct opt *t, int argc, char **argv, int *argind,
+    bool *help, bool *version, char *errbuf, size_t errlen)
+{
+	return opt_parse_any(t, argc, argv, argind, help, version, false,
+	    errbuf, errlen);
+}
+
+ais_err
+opt_parse_long_only(const struct opt *t, int argc, char **argv, int *argind,
+    bool *help, char *errbuf, size_t errlen)
+{
+	return opt_parse_any(t, argc, argv, argind, help, NULL, true, errbuf,
+	    errlen);
 }
 
 static char *

@@ -55,6 +55,13 @@ ais_err	opt_set(const struct opt *, const char *name, const char *value,
 ais_err	opt_parse(const struct opt *, int argc, char **argv, int *argind,
 	    bool *help, bool *version, char *errbuf, size_t errlen);
 
+/*
+ * The same with getopt_long_only: long options also with one dash
+ * ("-duration 30s"), the habit of aisloader whose flags ais-loader keeps.
+ */
+ais_err	opt_parse_long_only(const struct opt *, int argc, char **argv,
+	    int *argind, bool *help, char *errbuf, size_t errlen);
+
 /* Reads "key = value" lines; errors name the file and line. */
 ais_err	opt_load_file(const struct opt *, const char *path, char *errbuf,
 	    size_t errlen);

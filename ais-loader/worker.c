@@ -1,0 +1,408 @@
+/*
+ * worker.c: one load worker: a thread with its own curl handle (so
+ * connections are kept alive) and one buffer of random content that every
+ * PUT sends a prefix of; a GET's body is discarded as it arrives (or only
+ * hashed, with -verifyhash).  Nothing is allocated per request but the
+ * URL string.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+
+#include "cksum.h"
+#include "client.h"
+#include "fs.h"
+#include "hrw.h"
+#include "loader.h"
+
+static uint64_t
+rng_next(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return *s = x;
+}
+
+static uint64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+void
+loader_add_name(struct loader *ld, const char *name)
+{
+	char **grown;
+
+	pthread_mutex_lock(&ld->names_mu);
+	if (ld->nnames == ld->capnames) {
+		ld->capnames = ld->capnames ? 2 * ld->capnames : 1024;
+		if ((grown = reallocarray(ld->names, ld->capnames,
+		    sizeof(*grown))) == NULL)
+			abort();
+		ld->names = grown;
+	}
+	if ((ld->names[ld->nnames] = strdup(name)) == NULL)
+		abort();
+	ld->nnames++;
+	pthread_mutex_unlock(&ld->names_mu);
+}
+
+void
+loader_add_put(struct loader *ld, const char *name)
+{
+	char **grown;
+
+	if (!ld->conf.cleanup)
+		return;
+	pthread_mutex_lock(&ld->names_mu);
+	grown = reallocarray(ld->put_names, ld->nput_names + 1,
+	    sizeof(*grown));
+	if (grown == NULL || (grown[ld->nput_names] = strdup(name)) == NULL)
+		abort();
+	ld->put_names = grown;
+	ld->nput_names++;
+	pthread_mutex_unlock(&ld->names_mu);
+}
+
+/* The URL of an object for this request (malloc'ed). */
+static char *
+object_url(struct loader *ld, struct worker *w, const char *name)
+{
+	const struct loader_conf *c = &ld->conf;
+	const struct snode *node;
+	const char *base = ld->endpoint;
+	char uname[FS_OBJNAME_MAX + 128], *enc, *url;
+	size_t n;
+	int r;
+
+	if (c->urls != NULL)
+		return strdup(name);
+	if ((enc = client_escape(name)) == NULL)
+		return NULL;
+	if (c->s3endpoint != NULL) {
+		r = asprintf(&url, "%s/%s/%s", c->s3endpoint, c->bucket, enc);
+		free(enc);
+		return r < 0 ? NULL : url;
+	}
+	if (c->direct) {
+		n = hrw_uname(uname, sizeof(uname), c->provider, c->bucket,
+		    name);
+		if ((node = smap_owner(ld->smap, hrw_digest(uname, n))) != NULL)
+			base = node->url;
+	} else if (c->randomproxy && ld->smap->nproxies > 0)
+		base = ld->smap->proxies[rng_next(&w->rng) %
+		    ld->smap->nproxies].url;
+	r = asprintf(&url, "%s/v1/objects/%s/%s?provider=%s", base, c->bucket,
+	    enc, c->provider);
+	free(enc);
+	return r < 0 ? NULL : url;
+}
+
+struct xfer {
+	struct cksum	 ck;
+	char		 type[16];
+	char		 value[CKSUM_VALUE_MAX];
+	const char	*body;
+	size_t		 len, off;
+};
+
+static size_t
+discard(char *data, size_t size, size_t n, void *arg)
+{
+	struct xfer *x = arg;
+
+	cksum_update(&x->ck, data, size * n);
+	return size * n;
+}
+
+/* -verifyhash: the checksum headers come before the body they describe. */
+static size_t
+header(char *line, size_t size, size_t n, void *arg)
+{
+	struct xfer *x = arg;
+	size_t len = size * n;
+	enum cksum_type t;
+
+	if (len > 18 && strncasecmp(line, "Ais-Checksum-Type:", 18) == 0 &&
+	    sscanf(line + 18, " %15s", x->type) == 1 &&
+	    cksum_type_parse(x->type, strlen(x->type), &t) == AIS_OK) {
+		cksum_abort(&x->ck);
+		cksum_init(&x->ck, t);
+	} else if (len > 19 && strncasecmp(line, "Ais-Checksum-Value:",
+	    19) == 0)
+		sscanf(line + 19, " %64s", x->value);
+	return len;
+}
+
+static size_t
+put_read(char *buf, size_t size, size_t n, void *arg)
+{
+	struct xfer *x = arg;
+	size_t want = size * n;
+
+	if (want > x->len - x->off)
+		want = x->len - x->off;
+	memcpy(buf, x->body + x->off, want);
+	x->off += want;
+	return want;
+}
+
+/* curl rewinds the body to resend it after the proxy's 307. */
+static int
+put_seek(void *arg, curl_off_t off, int origin)
+{
+	struct xfer *x = arg;
+
+	if (origin != SEEK_SET || off < 0 || (size_t)off > x->len)
+		return CURL_SEEKFUNC_FAIL;
+	x->off = (size_t)off;
+	return CURL_SEEKFUNC_OK;
+}
+
+static void
+record(struct worker *w, enum op_kind k, uint64_t us, uint64_t bytes,
+    bool ok)
+{
+	pthread_mutex_lock(&w->mu);
+	if (ok) {
+		hist_add(&w->st[k].lat, us);
+		w->st[k].ops++;
+		w->st[k].bytes += bytes;
+	} else
+		w->st[k].errors++;
+	pthread_mutex_unlock(&w->mu);
+}
+
+/* Is the GET's content what its checksum header says? */
+static bool
+verified(struct xfer *x)
+{
+	char got[CKSUM_VALUE_MAX];
+
+	if (x->ck.type == CKSUM_NONE)
+		return true;
+	cksum_final(&x->ck, got);
+	return strcmp(got, x->value) == 0;
+}
+
+static void
+do_get(struct worker *w, CURL *h, const char *name, struct curl_slist *hdrs)
+{
+	struct loader *ld = w->ld;
+	struct xfer x;
+	curl_off_t got = 0;
+	uint64_t t0;
+	long code = 0;
+	char *url;
+	bool ok;
+
+	memset(&x, 0, sizeof(x));
+	cksum_init(&x.ck, CKSUM_NONE);
+	if ((url = object_url(ld, w, name)) == NULL)
+		return;
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &x);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, ld->conf.verifyhash ?
+	    header : NULL);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, &x);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+	t0 = now_us();
+	ok = curl_easy_perform(h) == CURLE_OK;
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+	curl_easy_getinfo(h, CURLINFO_SIZE_DOWNLOAD_T, &got);
+	ok = ok && code >= 200 && code <= 299 && verified(&x);
+	record(w, OP_GET, now_us() - t0, (uint64_t)got, ok);
+	cksum_abort(&x.ck);
+	free(url);
+}
+
+static void
+do_put(struct worker *w, CURL *h, struct curl_slist *hdrs)
+{
+	struct loader *ld = w->ld;
+	const struct loader_conf *c = &ld->conf;
+	char name[256], *url;
+	struct xfer x;
+	uint64_t t0, size;
+	long code = 0;
+	bool ok;
+
+	size = (uint64_t)c->minsize + (c->maxsize > c->minsize ?
+	    rng_next(&w->rng) % (uint64_t)(c->maxsize - c->minsize + 1) : 0);
+	snprintf(name, sizeof(name), "%s%llx-%d-%llu", c->prefix,
+	    (unsigned long long)c->seed, w->id, (unsigned long long)w->puts++);
+	if ((url = object_url(ld, w, name)) == NULL)
+		return;
+	memset(&x, 0, sizeof(x));
+	x.body = w->buf;
+	x.len = size;
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(h, CURLOPT_READFUNCTION, put_read);
+	curl_easy_setopt(h, CURLOPT_READDATA, &x);
+	curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, put_seek);
+	curl_easy_setopt(h, CURLOPT_SEEKDATA, &x);
+	curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)size);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &x);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, NULL);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+	cksum_init(&x.ck, CKSUM_NONE);
+	t0 = now_us();
+	ok = curl_easy_perform(h) == CURLE_OK;
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+	ok = ok && code >= 200 && code <= 299;
+	record(w, OP_PUT, now_us() - t0, size, ok);
+	curl_easy_setopt(h, CURLOPT_UPLOAD, 0L);
+	if (ok) {
+		atomic_fetch_add(&ld->put_bytes, size);
+		loader_add_name(ld, name);
+		loader_add_put(ld, name);
+	}
+	free(url);
+}
+
+/* The next object to GET; NULL when an epoch-bounded run is done. */
+static const char *
+next_name(struct worker *w)
+{
+	struct loader *ld = w->ld;
+	unsigned long long seq;
+	const char *name;
+
+	pthread_mutex_lock(&ld->names_mu);
+	if (ld->nnames == 0)
+		name = NULL;
+	else if (ld->total_gets > 0) {
+		seq = atomic_fetch_add(&ld->get_seq, 1);
+		name = seq < ld->total_gets ? ld->names[seq % ld->nnames] :
+		    NULL;
+	} else
+		name = ld->names[rng_next(&w->rng) % ld->nnames];
+	pthread_mutex_unlock(&ld->names_mu);
+	return name;
+}
+
+/* May this worker PUT once more (-maxputs, -totalputsize)? */
+static bool
+may_put(struct loader *ld)
+{
+	const struct loader_conf *c = &ld->conf;
+
+	if (c->maxputs > 0 && atomic_fetch_add(&ld->puts, 1) >=
+	    (unsigned long long)c->maxputs)
+		return false;
+	return c->totalputsize <= 0 || atomic_load(&ld->put_bytes) <
+	    (unsigned long long)c->totalputsize;
+}
+
+static struct curl_slist *
+request_headers(const struct loader *ld)
+{
+	struct curl_slist *h = curl_slist_append(NULL, "Expect:");
+	char range[96];
+
+	if (ld->conf.s3endpoint != NULL)
+		h = curl_slist_append(h,
+		    "x-amz-content-sha256: UNSIGNED-PAYLOAD");
+	if (ld->conf.readlen > 0 || ld->conf.readoff > 0) {
+		if (ld->conf.readlen > 0)
+			snprintf(range, sizeof(range), "Range: bytes=%lld-%lld",
+			    ld->conf.readoff, ld->conf.readoff +
+			    ld->conf.readlen - 1);
+		else
+			snprintf(range, sizeof(range), "Range: bytes=%lld-",
+			    ld->conf.readoff);
+		h = curl_slist_append(h, range);
+	}
+	return h;
+}
+
+static void
+setup_handle(const struct loader *ld, CURL *h, char *userpwd, size_t len)
+{
+	const char *key = getenv("AWS_ACCESS_KEY_ID");
+	const char *secret = getenv("AWS_SECRET_ACCESS_KEY");
+	const char *region = getenv("AWS_REGION");
+	static char sigv4[96];
+
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+	curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 512L * 1024);
+	if (ld->conf.s3endpoint != NULL && key != NULL && secret != NULL) {
+		snprintf(sigv4, sizeof(sigv4), "aws:amz:%s:s3", region != NULL ?
+		    region : "us-east-1");
+		snprintf(userpwd, len, "%s:%s", key, secret);
+		curl_easy_setopt(h, CURLOPT_AWS_SIGV4, sigv4);
+		curl_easy_setopt(h, CURLOPT_USERPWD, userpwd);
+	}
+}
+
+void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct loader *ld = w->ld;
+	struct curl_slist *hdrs = request_headers(ld);
+	char userpwd[512];
+	const char *name;
+	CURL *h;
+
+	if ((h = curl_easy_init()) == NULL)
+		return NULL;
+	setup_handle(ld, h, userpwd, sizeof(userpwd));
+	while (!atomic_load(&ld->stop)) {
+		if (ld->conf.pctput > 0 && (int)(rng_next(&w->rng) % 100) <
+		    ld->conf.pctput && may_put(ld)) {
+			do_put(w, h, hdrs);
+			continue;
+		}
+		if (ld->conf.pctput == 100)
+			break;		/* PUT limits reached */
+		if ((name = next_name(w)) == NULL)
+			break;		/* epochs done, or nothing to read */
+		do_get(w, h, name, hdrs);
+	}
+	curl_slist_free_all(hdrs);
+	curl_easy_cleanup(h);
+	return NULL;
+}
+
+int
+loader_cleanup(struct loader *ld)
+{
+	CURL *h = curl_easy_init();
+	char *url, userpwd[512];
+	int failed = 0;
+	size_t i;
+
+	if (h == NULL)
+		return -1;
+	setup_handle(ld, h, userpwd, sizeof(userpwd));
+	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "DELETE");
+	curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+	for (i = 0; i < ld->nput_names; i++) {
+		if ((url = object_url(ld, &ld->w[0], ld->put_names[i])) ==
+		    NULL)
+			continue;
+		curl_easy_setopt(h, CURLOPT_URL, url);
+		if (curl_easy_perform(h) != CURLE_OK)
+			failed++;
+		free(url);
+	}
+	curl_easy_cleanup(h);
+	return failed;
+}
