@@ -308,12 +308,13 @@ workers_done(struct loader *ld)
 {
 	long long i;
 
-	for (i = 0; i < cf.numworkers; i++)
-		if (pthread_tryjoin_np(ld->w[i].thread, NULL) != 0 &&
-		    ld->w[i].thread != 0)
+	for (i = 0; i < cf.numworkers; i++) {
+		if (ld->w[i].thread == 0)
+			continue;	/* joined before */
+		if (pthread_tryjoin_np(ld->w[i].thread, NULL) != 0)
 			return false;
-		else
-			ld->w[i].thread = 0;
+		ld->w[i].thread = 0;
+	}
 	return true;
 }
 

@@ -214,9 +214,12 @@ do_get(struct worker *w, CURL *h, const char *name, struct curl_slist *hdrs)
 	curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &x);
+	/* without a header function, curl hands headers to the write
+	 * function when HEADERDATA is set: keep it unset then */
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, ld->conf.verifyhash ?
 	    header : NULL);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, &x);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, ld->conf.verifyhash ? &x :
+	    NULL);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
 	t0 = now_us();
 	ok = curl_easy_perform(h) == CURLE_OK;
@@ -258,6 +261,7 @@ do_put(struct worker *w, CURL *h, struct curl_slist *hdrs)
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &x);
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, NULL);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, NULL);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
 	cksum_init(&x.ck, CKSUM_NONE);
 	t0 = now_us();
