@@ -81,8 +81,7 @@ stop:
 	bin/ais-ctl cluster down --dir $${AIS_CLUSTER_DIR:-$$HOME/.ais/cluster}
 
 bench: deps all
-	tests/helpers/bench-warm.sh
-	tests/helpers/bench-cold.sh
+	tests/helpers/bench-matrix.sh
 
 check: all
 	tests/helpers/lint.sh

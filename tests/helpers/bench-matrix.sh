@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# "make bench": one run that measures, with ais-loader as the only client,
+#   warm GET through the proxy (redirect), warm GET direct to the owner,
+#   nginx serving the same files with sendfile, cold GET through the
+#   cluster, and direct GETs from the backend (s3rver),
+# for 1 MiB and 10 MiB objects and 1, 4, 16 and 64 workers, RUNS runs
+# each; prints a table of medians with the ratios to nginx and to the
+# backend, writes bench.png (throughput and p99 against workers), and
+# compares ais-loader with wrk on the same URLs.  A command, not a test.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+RUNS=${RUNS:-3} SECS=${SECS:-3} WORKERS=${WORKERS:-"1 4 16 64"}
+OUT=${OUT:-$PWD/bench.png}
+bin=$PWD/bin
+work=$(mktemp -d /tmp/ais-bench.XXXXXX)
+chmod 755 "$work"
+export AIS_CLUSTER_DIR=$work/cluster
+
+cleanup() {
+	"$bin/ais-ctl" cluster down >/dev/null 2>&1 || true
+	[ -f "$work/nginx/nginx.pid" ] && kill -QUIT "$(cat "$work/nginx/nginx.pid")" 2>/dev/null
+	[ -f "$work/s3rver.pid" ] && kill "$(cat "$work/s3rver.pid")" 2>/dev/null
+	sleep 0.3
+	rm -rf "$work"
+}
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# the backend, with the objects
+s3port=$(free_port)
+NODE_OPTIONS=--openssl-legacy-provider tests/.npm/node_modules/.bin/s3rver \
+    -d "$work/s3" -a 127.0.0.1 -p "$s3port" --silent --configure-bucket bench \
+    >/dev/null 2>&1 &
+echo $! >"$work/s3rver.pid"
+s3=http://127.0.0.1:$s3port
+until curl -s -o /dev/null "$s3/"; do sleep 0.1; done
+export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER
+mkdir -p "$work/www/v1/objects/bench"
+declare -A count=([1]=64 [10]=32)
+for mib in 1 10; do
+	for i in $(seq -w 1 "${count[$mib]}"); do
+		f=$work/www/v1/objects/bench/m$mib-$i
+		head -c $((mib << 20)) /dev/urandom >"$f"
+		curl -fsS -T "$f" -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' \
+		    -o /dev/null "$s3/bench/m$mib-$i"
+	done
+done
+
+"$bin/ais-ctl" cluster up -P 1 -T 2 --port 0 -- --s3-endpoint "$s3" >/dev/null
+. "$AIS_CLUSTER_DIR/env"
+export AIS_ENDPOINT
+"$bin/ais-ctl" bucket create s3://bench >/dev/null
+
+ngport=$(free_port)
+mkdir -p "$work/nginx"
+cat >"$work/nginx/nginx.conf" <<NGX
+worker_processes 2;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 4096; }
+http {
+	access_log off; sendfile on; tcp_nopush on; keepalive_requests 1000000;
+	client_body_temp_path $work/nginx/b; proxy_temp_path $work/nginx/p;
+	fastcgi_temp_path $work/nginx/f; uwsgi_temp_path $work/nginx/u;
+	scgi_temp_path $work/nginx/s;
+	server { listen 127.0.0.1:$ngport; root $work/www; }
+}
+NGX
+nginx -c "$work/nginx/nginx.conf" -p "$work/nginx"
+
+for mib in 1 10; do
+	ls "$work/www/v1/objects/bench" | grep "^m$mib-" >"$work/names$mib"
+	sed "s|^|http://127.0.0.1:$ngport/v1/objects/bench/|" "$work/names$mib" >"$work/nginx$mib"
+done
+
+# one loader run; prints "MiB/s p99_ms"
+load() {
+	"$bin/ais-loader" -statsinterval 0 -json -provider aws -bucket bench "$@" |
+	    jq -r 'select(.final and .op == "GET") |
+	    "\(.bytes / 1048576 / .elapsed | floor) \(.latency_us.p99 / 1000)"'
+}
+
+median() { sort -n | awk '{ v[NR]=$1 } END { print v[int((NR+1)/2)] }'; }
+printf '%-5s %-7s %-22s %10s %9s\n' size workers path MiB/s p99ms >"$work/raw"
+for mib in 1 10; do
+	"$bin/ais-ctl" object ls s3://bench >/dev/null
+	for w in $WORKERS; do
+		for run in $(seq 1 "$RUNS"); do
+			"$bin/ais-ctl" bucket evict s3://bench >/dev/null
+			echo "cold $(load -filelist "$work/names$mib" -epochs 1 -duration 0 -numworkers "$w")" >>"$work/r-$mib-$w"
+			echo "backend $(load -s3endpoint "$s3" -filelist "$work/names$mib" -epochs 1 -duration 0 -numworkers "$w")" >>"$work/r-$mib-$w"
+			echo "proxy $(load -filelist "$work/names$mib" -duration ${SECS}s -numworkers "$w")" >>"$work/r-$mib-$w"
+			echo "direct $(load -filelist "$work/names$mib" -duration ${SECS}s -numworkers "$w" -direct)" >>"$work/r-$mib-$w"
+			echo "nginx $(load -urls "$work/nginx$mib" -duration ${SECS}s -numworkers "$w")" >>"$work/r-$mib-$w"
+		done
+	done
+done
+
+table() {
+	local mib w p
+	local -A rate m99
+	printf '%-6s %-7s %12s %12s %12s %12s %12s %8s %8s %8s %8s %8s\n' size workers \
+	    "proxy MiB/s" "direct" "nginx" "cold" "backend" proxy/ng direct/ng cold/be \
+	    "p99 dir" "p99 ng"
+	for mib in 1 10; do
+		for w in $WORKERS; do
+			for p in proxy direct nginx cold backend; do
+				rate[$p]=$(awk -v p=$p '$1 == p { print $2 }' "$work/r-$mib-$w" | median)
+				m99[$p]=$(awk -v p=$p '$1 == p { print $3 }' "$work/r-$mib-$w" | median)
+			done
+			printf '%-6s %-7s %12s %12s %12s %12s %12s %8.2f %8.2f %8.2f %8s %8s\n' \
+			    "${mib}MiB" "$w" "${rate[proxy]}" "${rate[direct]}" "${rate[nginx]}" \
+			    "${rate[cold]}" "${rate[backend]}" \
+			    "$(echo "${rate[proxy]} ${rate[nginx]}" | awk '{ print $1 / $2 }')" \
+			    "$(echo "${rate[direct]} ${rate[nginx]}" | awk '{ print $1 / $2 }')" \
+			    "$(echo "${rate[cold]} ${rate[backend]}" | awk '{ print $1 / $2 }')" \
+			    "${m99[direct]}" "${m99[nginx]}"
+			echo "$mib $w ${rate[proxy]} ${rate[direct]} ${rate[nginx]} ${rate[cold]} ${rate[backend]} ${m99[proxy]} ${m99[direct]} ${m99[nginx]}" >>"$work/plot.dat"
+		done
+	done
+}
+echo "median of $RUNS runs; warm runs ${SECS}s; cold and backend runs read each object once"
+table | tee "$work/table"
+
+# the plot: throughput and p99 against workers, 1 MiB and 10 MiB
+if command -v gnuplot >/dev/null; then
+	gnuplot <<GP
+set terminal png size 1200,800
+set output "$OUT"
+set multiplot layout 2,2
+set logscale x 2
+set key left top
+set xlabel "workers"
+do for [m in "1 10"] {
+	set title sprintf("GET throughput, %s MiB objects (MiB/s)", m)
+	plot "< awk '\$1 == " . m . "' $work/plot.dat" u 2:3 w lp t "proxy (redirect)", \
+	    "" u 2:4 w lp t "direct", "" u 2:5 w lp t "nginx", "" u 2:6 w lp t "cold", \
+	    "" u 2:7 w lp t "backend"
+	set title sprintf("p99 latency, %s MiB objects (ms)", m)
+	plot "< awk '\$1 == " . m . "' $work/plot.dat" u 2:8 w lp t "proxy", \
+	    "" u 2:9 w lp t "direct", "" u 2:10 w lp t "nginx"
+}
+unset multiplot
+GP
+	echo "plot: $OUT"
+fi
+
+# the client is not the bottleneck: ais-loader next to wrk, same URLs
+t=$(curl -sS -o /dev/null -w '%{redirect_url}' "$AIS_ENDPOINT/v1/objects/bench/m1-01?provider=aws" | cut -d/ -f1-3)
+grep -l . /dev/null >/dev/null 2>&1 || true
+: >"$work/one"
+while read -r n; do
+	u=$(curl -sS -o /dev/null -w '%{redirect_url}' "$AIS_ENDPOINT/v1/objects/bench/$n?provider=aws")
+	case $u in "$t"/*) echo "$u" >>"$work/one" ;; esac
+done <"$work/names1"
+sed "s|^$t||" "$work/one" >"$work/one.paths"
+for run in $(seq 1 "$RUNS"); do
+	WRK_PATHS=$work/one.paths wrk -t2 -c16 -d${SECS}s -s tests/bench/rotate.lua "$t" |
+	    awk '/^Transfer\/sec/ { v=$2; u=substr(v, length(v)-1); v=v+0;
+	    if (u=="GB") v*=1024; printf "%d\n", v }' >>"$work/wrk"
+	"$bin/ais-loader" -urls "$work/one" -numworkers 16 -duration ${SECS}s -statsinterval 0 -json |
+	    jq -r 'select(.final) | .bytes / 1048576 / .elapsed | floor' >>"$work/al"
+done
+echo "same URLs (one target, 1 MiB), 16 connections: wrk $(median <"$work/wrk") MiB/s, ais-loader $(median <"$work/al") MiB/s, ratio $(echo "$(median <"$work/al") $(median <"$work/wrk")" | awk '{ printf "%.2f", $1 / $2 }')"
