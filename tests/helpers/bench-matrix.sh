@@ -89,6 +89,9 @@ for mib in 1 10; do
 			"$bin/ais-ctl" bucket evict s3://bench >/dev/null
 			echo "cold $(load -filelist "$work/names$mib" -epochs 1 -duration 0 -numworkers "$w")" >>"$work/r-$mib-$w"
 			echo "backend $(load -s3endpoint "$s3" -filelist "$work/names$mib" -epochs 1 -duration 0 -numworkers "$w")" >>"$work/r-$mib-$w"
+			# the cold run's files are still being written back; nginx's
+			# were written long ago: flush them so both read the same way
+			sync
 			echo "proxy $(load -filelist "$work/names$mib" -duration ${SECS}s -numworkers "$w")" >>"$work/r-$mib-$w"
 			echo "direct $(load -filelist "$work/names$mib" -duration ${SECS}s -numworkers "$w" -direct)" >>"$work/r-$mib-$w"
 			echo "nginx $(load -urls "$work/nginx$mib" -duration ${SECS}s -numworkers "$w")" >>"$work/r-$mib-$w"
