@@ -345,7 +345,9 @@ setup_handle(const struct loader *ld, CURL *h, char *userpwd, size_t len)
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
-	curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 512L * 1024);
+	/* 64 KiB: a receive buffer that stays in L2 (512 KiB halved the
+	 * throughput of one connection) */
+	curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 64L * 1024);
 	if (ld->conf.s3endpoint != NULL && key != NULL && secret != NULL) {
 		snprintf(sigv4, sizeof(sigv4), "aws:amz:%s:s3", region != NULL ?
 		    region : "us-east-1");

@@ -295,7 +295,7 @@ backend_do(const struct bucket *b, const char *url, bool head,
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, x);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, x);
-	curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 256L * 1024);
+	curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 64L * 1024);
 	if (head)
 		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
 	if (strcmp(b->provider, "aws") == 0) {
