@@ -22,7 +22,7 @@ LDLIBS	+= $(shell pkg-config --libs $(PKGS)) -lnng -lpthread
 # BUILD is the output folder of objects; the sanitizer build uses build/asan.
 BUILD	?= build/release
 BINDIR	?= bin
-PROGS	= ais-proxy ais-target ais-get ais-ctl ais-loader
+PROGS	= ais-proxy ais-target ais-get ais-ctl ais-loader ais-prefetch
 
 LIB_SRCS = $(sort $(wildcard lib/*.c))
 LIB_OBJS = $(LIB_SRCS:%.c=$(BUILD)/%.o)
@@ -64,7 +64,7 @@ asan:
 	    OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" \
 	    LDFLAGS="-fsanitize=address,undefined" build/asan/bin/ais-proxy \
 	    build/asan/bin/ais-target build/asan/bin/ais-get build/asan/bin/ais-ctl \
-	    build/asan/bin/ais-loader units
+	    build/asan/bin/ais-loader build/asan/bin/ais-prefetch units
 
 deps:
 	tests/helpers/install-deps.sh

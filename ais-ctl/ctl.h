@@ -48,4 +48,11 @@ int	cmd_object_ls(int, char **);
 int	cmd_object_rm(int, char **);
 int	cmd_object_evict(int, char **);
 
+/* job.c: jobs over the control plane */
+int	cmd_job_start(int, char **);
+int	cmd_job_ls(int, char **);
+int	cmd_job_show(int, char **);
+int	cmd_job_stop(int, char **);
+int	cmd_job_wait(int, char **);
+
 #endif

@@ -38,6 +38,11 @@ static const struct {
 	{ "object", "rm", cmd_object_rm, "delete objects" },
 	{ "object", "evict", cmd_object_evict, "drop the cluster's copy of "
 	    "remote objects" },
+	{ "job", "start", cmd_job_start, "start a prefetch or evict job" },
+	{ "job", "ls", cmd_job_ls, "list the jobs of the cluster" },
+	{ "job", "show", cmd_job_show, "one job, per target" },
+	{ "job", "stop", cmd_job_stop, "stop a job" },
+	{ "job", "wait", cmd_job_wait, "wait for a job to end" },
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 

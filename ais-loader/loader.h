@@ -66,6 +66,7 @@ struct worker {
 	struct op_stats	 st[OP_NKINDS];
 	char		*buf;		/* PUT content, reused */
 	uint64_t	 puts;
+	double		 done_at;	/* loader_now() when it ran out */
 };
 
 struct loader {
@@ -104,6 +105,8 @@ void	report_collect(struct loader *, struct op_stats *out, bool reset);
 int	agent_serve(struct loader *, const char *url);
 int	agent_coordinate(struct loader *, int argc, char **argv);
 
+/* main.c: monotonic seconds */
+double	loader_now(void);
 /* main.c: one run, with the stats of every kind out */
 int	loader_run(struct loader *, struct op_stats *total, double *elapsed);
 /* A whole run from a command line; prints the summary when print. */

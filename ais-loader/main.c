@@ -101,30 +101,6 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
-/* "30s", "5m", "1h", "500ms", "2" (seconds) -> ms; -1 when malformed. */
-static long long
-parse_duration(const char *s)
-{
-	char *end;
-	double v;
-
-	if (s == NULL || *s == '\0')
-		return 0;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || v < 0)
-		return -1;
-	if (strcmp(end, "ms") == 0)
-		return (long long)v;
-	if (*end == '\0' || strcmp(end, "s") == 0)
-		return (long long)(v * 1000);
-	if (strcmp(end, "m") == 0)
-		return (long long)(v * 60000);
-	if (strcmp(end, "h") == 0)
-		return (long long)(v * 3600000);
-	return -1;
-}
-
 static int
 read_lines(struct loader *ld, const char *path)
 {
@@ -262,8 +238,8 @@ prepare(struct loader *ld)
 	return rc;
 }
 
-static double
-now_s(void)
+double
+loader_now(void)
 {
 	struct timespec ts;
 
@@ -321,9 +297,10 @@ workers_done(struct loader *ld)
 int
 loader_run(struct loader *ld, struct op_stats *total, double *elapsed)
 {
-	long long interval = parse_duration(cf.statsinterval), i;
-	double t0, last, now;
+	long long interval = cli_parse_duration(cf.statsinterval), i;
+	double t0, last, now, done_at = 0;
 	struct op_stats st[OP_NKINDS];
+	bool ran_out;
 	int rc, k;
 
 	for (k = 0; k < OP_NKINDS; k++) {
@@ -333,11 +310,11 @@ loader_run(struct loader *ld, struct op_stats *total, double *elapsed)
 	if ((rc = start_workers(ld)) != 0)
 		return rc;
 	report_header(ld);
-	t0 = last = now_s();
+	t0 = last = loader_now();
 	for (;;) {
 		usleep(50000);
-		now = now_s();
-		if (workers_done(ld) || (ld->duration_ms > 0 &&
+		now = loader_now();
+		if ((ran_out = workers_done(ld)) || (ld->duration_ms > 0 &&
 		    (now - t0) * 1000 >= ld->duration_ms))
 			break;
 		if (interval > 0 && (now - last) * 1000 >= interval) {
@@ -353,10 +330,15 @@ loader_run(struct loader *ld, struct op_stats *total, double *elapsed)
 		}
 	}
 	atomic_store(&ld->stop, true);
-	for (i = 0; i < cf.numworkers; i++)
+	for (i = 0; i < cf.numworkers; i++) {
 		if (ld->w[i].thread != 0)
 			pthread_join(ld->w[i].thread, NULL);
-	*elapsed = now_s() - t0;
+		if (ld->w[i].done_at > done_at)
+			done_at = ld->w[i].done_at;
+	}
+	/* a run that ran out of work ends with its last worker, not with
+	 * the poll that noticed it */
+	*elapsed = (ran_out ? done_at : loader_now()) - t0;
 	report_collect(ld, st, true);
 	for (k = 0; k < OP_NKINDS; k++) {
 		hist_merge(&total[k].lat, &st[k].lat);
@@ -408,8 +390,8 @@ check_conf(struct loader *ld)
 	norm = bmd_provider_norm(cf.provider, strlen(cf.provider));
 	free(cf.provider);
 	cf.provider = strdup(norm);
-	if ((ld->duration_ms = parse_duration(cf.duration)) < 0 ||
-	    parse_duration(cf.statsinterval) < 0) {
+	if ((ld->duration_ms = cli_parse_duration(cf.duration)) < 0 ||
+	    cli_parse_duration(cf.statsinterval) < 0) {
 		warnx("invalid -duration or -statsinterval");
 		return EX_USAGE;
 	}

@@ -382,6 +382,7 @@ worker_main(void *arg)
 			break;		/* epochs done, or nothing to read */
 		do_get(w, h, name, hdrs);
 	}
+	w->done_at = loader_now();
 	curl_slist_free_all(hdrs);
 	curl_easy_cleanup(h);
 	return NULL;

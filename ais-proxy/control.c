@@ -23,6 +23,8 @@ proxy_control(json_t *req, void *arg)
 		json_object_set_new(reply, "used_bytes", json_integer(0));
 		return reply;
 	}
+	if ((reply = proxy_job_control(p, op, req)) != NULL)
+		return reply;
 	if (p->is_primary) {
 		if ((reply = primary_control(p, op, req)) != NULL)
 			return reply;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "backend.h"
 #include "daemon.h"
 #include "log.h"
 #include "proxy.h"
@@ -130,6 +131,7 @@ main(int argc, char **argv)
 		log_info("PRX-HUP", "note=\"settings apply at restart\"");
 	log_info("PRX-STOP", "signal=%d", sig);
 	proxy_stop(&prx);
+	backend_fini();
 	opt_free(options);
 	ctl_fini();
 	return 0;

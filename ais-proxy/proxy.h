@@ -101,6 +101,9 @@ void	remote_first_access(struct proxy *, struct http_conn *,
 json_t	*remote_list(struct proxy *, const struct bucket *,
 	    const char *prefix, const char *token, int pagesize);
 
+/* jobs.c: the job ops of the control plane; NULL when op is not one */
+json_t	*proxy_job_control(struct proxy *, const char *op, json_t *req);
+
 /* control.c */
 json_t	*proxy_control(json_t *req, void *arg);
 

@@ -14,6 +14,8 @@
  * first byte reaches the client long before the backend's last.  If the
  * fetch fails, waiters still waiting get an error and waiters already
  * streaming are cut; the work file is removed and the next GET retries.
+ * A job (prefetch) has no connection: cold_fetch joins the fill in
+ * flight and sleeps on its condition variable, or runs the fill itself.
  *
  * Locks: table_mu, then a fill's mu.  A waiter holds its connection (and
  * each post holds it again) so that the connection outlives the posts.
@@ -35,7 +37,7 @@
 #include "workq.h"
 
 #define FILL_BUCKETS	256
-#define NOTIFY_STEP	(512 * 1024)	/* bytes between progress posts */
+#define NOTIFY_STEP	(128 * 1024)	/* bytes between progress posts */
 
 enum fill_state { F_WAIT, F_STREAM, F_DONE, F_FAIL };
 
@@ -54,6 +56,7 @@ struct fill {
 	struct bucket		 bck;
 	struct objref		 o;
 	pthread_mutex_t		 mu;
+	pthread_cond_t		 ended;		/* state is DONE or FAIL */
 	int			 refs;
 	enum fill_state		 state;
 	int			 fail_status;
@@ -87,6 +90,7 @@ fill_unref(struct fill *f)
 		return;
 	cksum_abort(&f->ck);
 	pthread_mutex_destroy(&f->mu);
+	pthread_cond_destroy(&f->ended);
 	free(f->w);
 	free(f);
 }
@@ -224,6 +228,19 @@ fill_on_headers(void *arg, const struct bk_attrs *a)
 		strlcpy(f->attrs.md.ckval, a->md5, sizeof(f->attrs.md.ckval));
 	}
 	cksum_init(&f->ck, t);
+	/*
+	 * Reserving the announced size up front costs ext4 one extent
+	 * instead of a delayed allocation per page, and a full disk fails
+	 * here, before any client has been sent a header.
+	 */
+	if (a->size > 0 && fallocate(f->wfd, FALLOC_FL_KEEP_SIZE, 0,
+	    a->size) != 0 && errno == ENOSPC) {
+		snprintf(f->fail_msg, sizeof(f->fail_msg), "%s: no space for "
+		    "%lld bytes", f->work, (long long)a->size);
+		f->fail_status = 507;
+		pthread_mutex_unlock(&f->mu);
+		return 1;
+	}
 	f->state = F_STREAM;
 	notify_all(f);
 	pthread_mutex_unlock(&f->mu);
@@ -346,6 +363,7 @@ fill_run(void *arg)
 	if (f->wfd >= 0)
 		close(f->wfd);
 	notify_all(f);
+	pthread_cond_broadcast(&f->ended);
 	pthread_mutex_unlock(&f->mu);
 	pthread_mutex_lock(&table_mu);
 	LIST_REMOVE(f, link);
@@ -376,6 +394,7 @@ fill_new(struct target *t, const struct objref *o, const struct bucket *b)
 	f->refs = 1;		/* the worker's */
 	f->wfd = -1;
 	pthread_mutex_init(&f->mu, NULL);
+	pthread_cond_init(&f->ended, NULL);
 	cksum_init(&f->ck, CKSUM_NONE);
 	if (fs_object_path(f->fqn, sizeof(f->fqn), fs_mountpath_for(&t->fs,
 	    o->digest), o->provider, o->bucket, o->object) != AIS_OK) {
@@ -446,6 +465,56 @@ cold_get(struct target *t, struct http_conn *c, struct http_request *req,
 	pthread_mutex_unlock(&f->mu);
 	pthread_mutex_unlock(&table_mu);
 	return rc;
+}
+
+ais_err
+cold_fetch(struct target *t, const struct objref *o, const struct bucket *b,
+    int64_t *size, int *status, char *errbuf, size_t errlen)
+{
+	struct fill *f;
+	struct stat st;
+	bool run = false;
+	ais_err e = AIS_OK;
+
+	pthread_mutex_lock(&table_mu);
+	LIST_FOREACH(f, &table[o->digest % FILL_BUCKETS], link)
+		if (same_object(f, o))
+			break;
+	if (f == NULL) {
+		if ((f = fill_new(t, o, b)) == NULL) {
+			pthread_mutex_unlock(&table_mu);
+			*status = 500;
+			snprintf(errbuf, errlen, "out of memory");
+			return AIS_ENOMEM;
+		}
+		if (stat(f->fqn, &st) == 0) {	/* done meanwhile */
+			pthread_mutex_unlock(&table_mu);
+			fill_unref(f);
+			*size = st.st_size;
+			return AIS_OK;
+		}
+		LIST_INSERT_HEAD(&table[o->digest % FILL_BUCKETS], f, link);
+		run = true;
+	}
+	pthread_mutex_lock(&f->mu);
+	f->refs++;			/* this caller's */
+	pthread_mutex_unlock(&f->mu);
+	pthread_mutex_unlock(&table_mu);
+	if (run)
+		fill_run(f);		/* drops the worker's reference */
+	pthread_mutex_lock(&f->mu);
+	while (f->state != F_DONE && f->state != F_FAIL)
+		pthread_cond_wait(&f->ended, &f->mu);
+	if (f->state == F_DONE)
+		*size = f->md.size;
+	else {
+		*status = f->fail_status;
+		strlcpy(errbuf, f->fail_msg, errlen);
+		e = AIS_EBACKEND;
+	}
+	pthread_mutex_unlock(&f->mu);
+	fill_unref(f);
+	return e;
 }
 
 ais_err

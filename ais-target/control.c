@@ -217,11 +217,14 @@ target_control(json_t *req, void *arg)
 {
 	struct target *t = arg;
 	const char *op = json_string_value(json_object_get(req, "op"));
+	json_t *reply;
 
 	if (op == NULL)
 		return ctl_reply_error(400, "missing op");
 	if (strcmp(op, "meta") == 0)
 		return member_on_meta(&t->member, req);
+	if ((reply = jobs_control(t, op, req)) != NULL)
+		return reply;
 	if (strcmp(op, "list") == 0)
 		return ctl_list(t, req);
 	if (strcmp(op, "stats") == 0)

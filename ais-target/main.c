@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "backend.h"
 #include "daemon.h"
 #include "log.h"
 #include "target.h"
@@ -28,7 +29,7 @@ static const struct opt options[] = {
 	    "tcp://127.0.0.1:9080", "control URL of the primary proxy", 0, 0,
 	    false },
 	DAEMON_BACKEND_OPTS(tgt.conf.backend),
-	{ "cold-workers", 0, OPT_INT, &tgt.conf.cold_workers, "N", "32",
+	{ "cold-workers", 0, OPT_INT, &tgt.conf.cold_workers, "N", "64",
 	    "threads fetching objects from backends at once", 1, 1024,
 	    false },
 	{ "fsync", 0, OPT_FLAG, &tgt.conf.fsync, NULL, "false",
@@ -81,9 +82,10 @@ static void
 target_stop(struct target *t)
 {
 	member_stop(&t->member);
+	ctl_server_stop(t->ctl);	/* no new jobs */
+	jobs_fini();		/* before the fills that jobs wait on */
 	cold_fini();		/* fetches in flight finish, streaming */
 	http_server_stop(t->http, 5000);
-	ctl_server_stop(t->ctl);
 	snap_fini(&t->smap);
 	snap_fini(&t->bmd);
 	fs_fini(&t->fs);
@@ -132,6 +134,7 @@ main(int argc, char **argv)
 		log_info("TGT-HUP", "note=\"settings apply at restart\"");
 	log_info("TGT-STOP", "signal=%d", sig);
 	target_stop(&tgt);
+	backend_fini();
 	opt_free(options);
 	ctl_fini();
 	return 0;

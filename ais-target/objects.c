@@ -419,14 +419,27 @@ obj_prune_dirs(char *fqn, size_t base)
 	}
 }
 
+ais_err
+obj_remove(struct target *t, const struct objref *o, int64_t *size)
+{
+	char fqn[PATH_MAX];
+	struct lom_md md;
+
+	if (fs_object_path(fqn, sizeof(fqn), obj_mountpath(t, o), o->provider,
+	    o->bucket, o->object) != AIS_OK ||
+	    lom_load_path(fqn, &md) != AIS_OK || unlink(fqn) != 0)
+		return AIS_ENOENT;
+	*size = md.size;
+	obj_prune_dirs(fqn, strlen(fqn) - o->objlen);
+	return AIS_OK;
+}
+
 void
 obj_delete(struct target *t, struct http_conn *c, struct http_request *req,
     const struct objref *o, const struct bucket *b)
 {
-	char fqn[PATH_MAX];
-	struct lom_md md;
 	struct slice v;
-	size_t base;
+	int64_t size;
 
 	/* the cluster keeps copies of remote objects: it can only evict */
 	if (BUCKET_IS_REMOTE(b) && !(http_query_get(req->query, "evict", &v) &&
@@ -436,16 +449,12 @@ obj_delete(struct target *t, struct http_conn *c, struct http_request *req,
 		    o->provider, o->bucket, o->object);
 		return;
 	}
-	if (fs_object_path(fqn, sizeof(fqn), obj_mountpath(t, o), o->provider,
-	    o->bucket, o->object) != AIS_OK ||
-	    lom_load_path(fqn, &md) != AIS_OK || unlink(fqn) != 0) {
+	if (obj_remove(t, o, &size) != AIS_OK) {
 		http_resp_error(c, 404, "%s://%s/%s: object not %s",
 		    o->provider, o->bucket, o->object, BUCKET_IS_REMOTE(b) ?
 		    "cached" : "found");
 		return;
 	}
-	base = strlen(fqn) - o->objlen;
-	obj_prune_dirs(fqn, base);
 	http_resp_start(c, 200);
 	http_resp_send(c, NULL, 0);
 }

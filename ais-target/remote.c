@@ -140,16 +140,6 @@ validate_reply(struct http_conn *c, void *arg)
 	free(j);
 }
 
-/* Same object?  ETag and version, when the backend has them. */
-static bool
-changed(const struct lom_md *have, const struct bk_attrs *now)
-{
-	if (now->md.etag[0] != '\0' && strcmp(have->etag, now->md.etag) != 0)
-		return true;
-	return now->md.version[0] != '\0' &&
-	    strcmp(have->version, now->md.version) != 0;
-}
-
 static void
 validate_run(void *arg)
 {
@@ -164,7 +154,7 @@ validate_run(void *arg)
 	    fs_object_path(fqn, sizeof(fqn), fs_mountpath_for(&j->t->fs,
 	    j->o.digest), j->o.provider, j->o.bucket, j->o.object) ==
 	    AIS_OK && lom_load_path(fqn, &have) == AIS_OK &&
-	    (j->status == 404 || changed(&have, &j->attrs))) {
+	    (j->status == 404 || backend_changed(&have, &j->attrs))) {
 		log_info("TGT-STALE", "object=%s://%s/%s backend_status=%d",
 		    j->o.provider, j->o.bucket, j->o.object, j->status);
 		unlink(fqn);

@@ -56,6 +56,8 @@ void	obj_delete(struct target *, struct http_conn *, struct http_request *,
 
 void	obj_headers(struct http_conn *, const struct lom_md *,
 	    const struct stat *);
+/* Removes the local copy (delete, evict); AIS_ENOENT when there is none. */
+ais_err	obj_remove(struct target *, const struct objref *, int64_t *size);
 
 /*
  * cold.c: a GET of a remote object not on disk joins (or starts) the one
@@ -64,6 +66,14 @@ void	obj_headers(struct http_conn *, const struct lom_md *,
  */
 int	cold_get(struct target *, struct http_conn *, struct http_request *,
 	    const struct objref *, const struct bucket *);
+/*
+ * Brings an object into the cluster without a client (jobs): joins the
+ * fetch in flight or runs one on the calling thread, and returns when it
+ * has ended.  On failure *status is the HTTP status and errbuf says why.
+ */
+ais_err	cold_fetch(struct target *, const struct objref *,
+	    const struct bucket *, int64_t *size, int *status, char *errbuf,
+	    size_t errlen);
 ais_err	cold_init(int nworkers);
 void	cold_fini(void);
 /* Runs blocking work (backend calls) on the cold workers. */
@@ -76,6 +86,11 @@ void	remote_head(struct target *, struct http_conn *,
 void	remote_validate(struct target *, struct http_conn *,
 	    struct http_request *, const struct objref *,
 	    const struct bucket *);
+
+/* jobs.c: the job ops of the control plane (NULL: not one), and the
+ * end of every job at exit. */
+json_t	*jobs_control(struct target *, const char *op, json_t *req);
+void	jobs_fini(void);
 
 /* control.c: the control-plane handler. */
 json_t	*target_control(json_t *req, void *arg);

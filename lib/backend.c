@@ -2,7 +2,9 @@
  * backend.c: S3 and HTTP-origin backends over libcurl (see backend.h).
  *
  * Each worker thread keeps one curl handle (a thread-specific key frees
- * it), so successive fetches reuse their connections to the backend.
+ * it); the handles share one connection cache, so a fetch on any thread
+ * reuses whichever connection to the backend is idle, instead of each
+ * thread holding its own that the backend may have timed out meanwhile.
  * S3 requests are signed by libcurl's SigV4 with x-amz-content-sha256
  * always sent (UNSIGNED-PAYLOAD), as S3 and its emulators require.
  */
@@ -20,6 +22,8 @@
 static struct backend_conf conf;
 static pthread_key_t curl_key;
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static CURLSH *share;
+static pthread_mutex_t share_mu[CURL_LOCK_DATA_LAST];
 
 static const char *
 env_or(const char *v, const char *name, const char *alt)
@@ -42,9 +46,32 @@ curl_free_handle(void *h)
 }
 
 static void
+share_lock(CURL *h, curl_lock_data data, curl_lock_access access, void *arg)
+{
+	pthread_mutex_lock(&share_mu[data]);
+}
+
+static void
+share_unlock(CURL *h, curl_lock_data data, void *arg)
+{
+	pthread_mutex_unlock(&share_mu[data]);
+}
+
+static void
 curl_key_init(void)
 {
+	int i;
+
 	pthread_key_create(&curl_key, curl_free_handle);
+	for (i = 0; i < CURL_LOCK_DATA_LAST; i++)
+		pthread_mutex_init(&share_mu[i], NULL);
+	if ((share = curl_share_init()) != NULL) {
+		curl_share_setopt(share, CURLSHOPT_LOCKFUNC, share_lock);
+		curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, share_unlock);
+		curl_share_setopt(share, CURLSHOPT_SHARE,
+		    CURL_LOCK_DATA_CONNECT);
+		curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+	}
 }
 
 void
@@ -76,7 +103,16 @@ thread_curl(void)
 		pthread_setspecific(curl_key, h);
 	} else
 		curl_easy_reset(h);
+	if (share != NULL)
+		curl_easy_setopt(h, CURLOPT_SHARE, share);
 	return h;
+}
+
+void
+backend_fini(void)
+{
+	if (share != NULL && curl_share_cleanup(share) == CURLSHE_OK)
+		share = NULL;
 }
 
 /* The URL of an object (object NULL: of the bucket). */
@@ -442,4 +478,13 @@ backend_head_bucket(const struct bucket *b, int *status, char *errbuf,
 	    errlen)) != AIS_OK)
 		return e;
 	return backend_do(b, url, true, &x, status, errbuf, errlen);
+}
+
+bool
+backend_changed(const struct lom_md *have, const struct bk_attrs *now)
+{
+	if (now->md.etag[0] != '\0' && strcmp(have->etag, now->md.etag) != 0)
+		return true;
+	return now->md.version[0] != '\0' &&
+	    strcmp(have->version, now->md.version) != 0;
 }

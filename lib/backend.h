@@ -34,6 +34,8 @@ struct backend_conf {
  * every call.
  */
 void	backend_init(const struct backend_conf *);
+/* At exit, once every thread that fetched has ended. */
+void	backend_fini(void);
 
 /* What a backend says of an object: its metadata, size and MD5 if any. */
 struct bk_attrs {
@@ -78,6 +80,12 @@ ais_err	backend_fetch_body(const struct bucket *, const char *query,
 /* "s3://b/o" or the origin URL: where an object comes from. */
 void	backend_source(const struct bucket *, const char *object, char *buf,
 	    size_t len);
+
+/*
+ * Is the backend's object (a HEAD) another than the copy described by
+ * have?  ETag and version decide, when the backend has them.
+ */
+bool	backend_changed(const struct lom_md *have, const struct bk_attrs *now);
 
 /* HTTP status to report for a backend error. */
 int	backend_err_status(ais_err, int status);

@@ -1,6 +1,7 @@
 /*
  * cli.c: helpers of the command-line tools (see cli.h).
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,4 +192,27 @@ table_free(struct table *t)
 		free(t->cells[i]);
 	free(t->cells);
 	free(t);
+}
+
+long long
+cli_parse_duration(const char *s)
+{
+	char *end;
+	double v;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || v < 0)
+		return -1;
+	if (strcmp(end, "ms") == 0)
+		return (long long)v;
+	if (*end == '\0' || strcmp(end, "s") == 0)
+		return (long long)(v * 1000);
+	if (strcmp(end, "m") == 0)
+		return (long long)(v * 60000);
+	if (strcmp(end, "h") == 0)
+		return (long long)(v * 3600000);
+	return -1;
 }

@@ -51,4 +51,8 @@ void		 table_add(struct table *, ...);	/* ncols cells */
 void		 table_print(const struct table *, FILE *);
 void		 table_free(struct table *);
 
+/* "30s", "5m", "1h", "500ms", "2" (seconds) -> ms; 0 for "", -1 when
+ * malformed. */
+long long	 cli_parse_duration(const char *);
+
 #endif

@@ -85,3 +85,22 @@ objref_parse(struct objref *o, struct slice rest, struct slice query,
 	o->digest = hrw_digest(uname, n);
 	return AIS_OK;
 }
+
+ais_err
+objref_set(struct objref *o, const char *provider, const char *bucket,
+    const char *object)
+{
+	char uname[PROVIDER_MAX + FS_BUCKET_MAX + FS_OBJNAME_MAX + 8];
+	size_t n;
+
+	o->objlen = strlen(object);
+	if (strlcpy(o->provider, provider, sizeof(o->provider)) >=
+	    sizeof(o->provider) || strlcpy(o->bucket, bucket,
+	    sizeof(o->bucket)) >= sizeof(o->bucket) ||
+	    fs_check_object(object, o->objlen) != AIS_OK)
+		return AIS_EINVAL;
+	memcpy(o->object, object, o->objlen + 1);
+	n = hrw_uname(uname, sizeof(uname), o->provider, o->bucket, o->object);
+	o->digest = hrw_digest(uname, n);
+	return AIS_OK;
+}

@@ -34,4 +34,8 @@ ais_err	objref_parse(struct objref *, struct slice rest, struct slice query,
 ais_err	objref_parse_bucket(struct objref *, struct slice name,
 	    struct slice query, char *errbuf, size_t errlen);
 
+/* The same from parts already decoded (jobs); the name is checked. */
+ais_err	objref_set(struct objref *, const char *provider, const char *bucket,
+	    const char *object);
+
 #endif
