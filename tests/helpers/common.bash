@@ -115,6 +115,7 @@ start_s3rver() {
 }
 
 # start_nginx DIR: nginx serving DIR with an access log; sets NGINX_PORT.
+# $NGINX_EXTRA, if set, goes into the server block (a slow location).
 start_nginx() {
 	local d=$BATS_FILE_TMPDIR/nginx
 	NGINX_PORT=$(free_port)
@@ -131,7 +132,7 @@ start_nginx() {
 		access_log $d/access.log plain;
 		client_body_temp_path $d/b; proxy_temp_path $d/p;
 		fastcgi_temp_path $d/f; uwsgi_temp_path $d/u; scgi_temp_path $d/s;
-		server { listen 127.0.0.1:$NGINX_PORT; root $1; }
+		server { listen 127.0.0.1:$NGINX_PORT; root $1; ${NGINX_EXTRA:-} }
 	}
 	EOT
 	nginx -c "$d/nginx.conf" -p "$d"
