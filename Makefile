@@ -5,8 +5,8 @@
 #   make test       deps + normal and sanitizer builds + unit and bats tests
 #   make run        start a local cluster on loopback with a small dataset
 #   make stop       stop it
-#   make bench      warm GET against nginx, cold GET against the backend
-#                   (a command, not a test)
+#   make bench      warm GET against nginx, cold GET against the backend,
+#                   prefetch against direct reads (a command, not a test)
 #   make check      lint: man pages, banned functions, function complexity
 
 CC	?= cc
@@ -82,6 +82,7 @@ stop:
 
 bench: deps all
 	tests/helpers/bench-matrix.sh
+	tests/helpers/bench-prefetch.sh
 
 check: all
 	tests/helpers/lint.sh

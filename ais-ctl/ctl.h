@@ -19,6 +19,7 @@ typedef int (*cmd_fn)(int argc, char **argv);
 
 /* main.c */
 extern struct client *api;		/* talks to $AIS_ENDPOINT */
+extern const char *cmd_noun;		/* "bucket", "job", ... */
 int	parse_cmd(const struct opt *, int argc, char **argv,
 	    const char *synopsis, int *argind);
 int	api_json(const char *method, const char *path, const char *body,

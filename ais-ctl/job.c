@@ -184,7 +184,8 @@ one_job(int argc, char **argv, const char *op)
 	int argind, rc;
 
 	parse_cmd(strcmp(op, "job_status") == 0 ? json_opts : no_opts, argc,
-	    argv, "JOB_ID", &argind);
+	    argv, strcmp(op, "job_status") == 0 ? "[--json] JOB_ID" : "JOB_ID",
+	    &argind);
 	if (argind != argc - 1)
 		errx(EX_USAGE, "usage: job %s JOB_ID", argv[0]);
 	if ((rc = open_or_fail(&jc)) != 0)

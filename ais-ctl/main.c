@@ -13,6 +13,7 @@
 #include "ctl.h"
 
 struct client *api;
+const char *cmd_noun;
 
 static const struct {
 	const char	*noun, *verb;
@@ -57,7 +58,8 @@ usage(FILE *f, int status)
 		fprintf(f, "  %-8s %-7s %s\n", cmds[i].noun, cmds[i].verb,
 		    cmds[i].what);
 	fprintf(f, "Words may be abbreviated; '%s NOUN VERB -h' shows the "
-	    "options.\nEnvironment: AIS_ENDPOINT (default %s).\n",
+	    "options.\nEnvironment: AIS_ENDPOINT (default %s); AIS_CONTROL, "
+	    "the control URL of jobs\n(default: from the cluster map).\n",
 	    getprogname(), CLI_DEFAULT_ENDPOINT);
 	exit(status);
 }
@@ -119,7 +121,8 @@ parse_cmd(const struct opt *t, int argc, char **argv, const char *synopsis,
 	char errbuf[256], prog[64];
 	bool help = false;
 
-	snprintf(prog, sizeof(prog), "%s %s", getprogname(), argv[0]);
+	snprintf(prog, sizeof(prog), "%s %s %s", getprogname(), cmd_noun,
+	    argv[0]);
 	if (opt_defaults(t, errbuf, sizeof(errbuf)) != AIS_OK ||
 	    opt_parse(t, argc, argv, argind, &help, NULL, errbuf,
 	    sizeof(errbuf)) != AIS_OK) {
@@ -188,6 +191,7 @@ main(int argc, char **argv)
 		bad_word("", noun);
 	if ((verb = match(argv[2], noun)) == NULL)
 		bad_word(argv[2], noun);
+	cmd_noun = noun;
 	if (client_new(&api, cli_endpoint()) != AIS_OK)
 		errx(EX_OSERR, "cannot initialise libcurl");
 	rc = EX_SOFTWARE;
