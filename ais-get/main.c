@@ -52,15 +52,6 @@ struct sink {
 	int64_t		 bytes;
 };
 
-static void
-usage(FILE *f, int status)
-{
-	opt_usage(f, getprogname(), SYNOPSIS, options);
-	if (f == stderr)
-		fprintf(f, "Try '%s -h' for more.\n", getprogname());
-	exit(status);
-}
-
 static int
 sink_write(void *arg, const char *buf, size_t len)
 {
@@ -209,17 +200,17 @@ main(int argc, char **argv)
 	if (opt_parse(options, argc, argv, &argind, &help, NULL, errbuf,
 	    sizeof(errbuf)) != AIS_OK) {
 		warnx("%s", errbuf);
-		usage(stderr, EX_USAGE);
+		opt_usage_exit(stderr, SYNOPSIS, options, EX_USAGE);
 	}
 	if (help)
-		usage(stdout, 0);
+		opt_usage_exit(stdout, SYNOPSIS, options, 0);
 	if (argind == argc || (o.output != NULL && argc - argind > 1) ||
 	    (o.output != NULL && o.outdir != NULL) ||
 	    (o.verify && o.range != NULL)) {
 		warnx("%s", argind == argc ? "no object given" :
 		    o.verify && o.range ? "--verify needs the whole object" :
 		    "-o takes one object; use -O DIR for several");
-		usage(stderr, EX_USAGE);
+		opt_usage_exit(stderr, SYNOPSIS, options, EX_USAGE);
 	}
 	if (client_new(&c, cli_endpoint()) != AIS_OK)
 		errx(EX_OSERR, "cannot initialise libcurl");

@@ -92,15 +92,6 @@ static const struct opt options[] = {
 	{ NULL, 0, 0, NULL, NULL, NULL, NULL, 0, 0, false },
 };
 
-static void
-usage(FILE *f, int status)
-{
-	opt_usage(f, getprogname(), SYNOPSIS, options);
-	if (f == stderr)
-		fprintf(f, "Try '%s -h' for more.\n", getprogname());
-	exit(status);
-}
-
 static int
 read_lines(struct loader *ld, const char *path)
 {
@@ -430,14 +421,14 @@ loader_main(int argc, char **argv, struct op_stats *total, double *elapsed,
 	    opt_parse_long_only(options, argc, argv, &argind, &help, errbuf,
 	    sizeof(errbuf)) != AIS_OK) {
 		warnx("%s", errbuf);
-		usage(stderr, EX_USAGE);
+		opt_usage_exit(stderr, SYNOPSIS, options, EX_USAGE);
 	}
 	if (help)
-		usage(stdout, 0);
+		opt_usage_exit(stdout, SYNOPSIS, options, 0);
 	ld.conf = cf;
 	if (argind != argc) {
 		warnx("unexpected operand '%s'", argv[argind]);
-		usage(stderr, EX_USAGE);
+		opt_usage_exit(stderr, SYNOPSIS, options, EX_USAGE);
 	}
 	if (cf.listen != NULL)
 		return agent_serve(&ld, cf.listen);

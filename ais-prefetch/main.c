@@ -67,21 +67,10 @@ static const struct opt options[] = {
 	{ NULL, 0, 0, NULL, NULL, NULL, NULL, 0, 0, false },
 };
 
-static void
-usage(FILE *f, int status)
-{
-	opt_usage(f, getprogname(), SYNOPSIS, options);
-	if (f == stderr)
-		fprintf(f, "Try '%s -h' for more.\n", getprogname());
-	exit(status);
-}
-
 struct follow {
 	bool		 tty;
 	long long	 every_ms;	/* plain lines */
-	long long	 last_ms;
-	long long	 elapsed_ms;
-	long long	 poll_ms;
+	long long	 last_ms;	/* when the last one was printed */
 };
 
 static void
@@ -93,12 +82,11 @@ tick(const json_t *job, void *arg)
 
 	if (o.quiet)
 		return;
-	fw->elapsed_ms += fw->poll_ms;
 	if (fw->tty)
 		jobcli_progress(stderr, getprogname(), job, true);
-	else if (!ended && fw->elapsed_ms - fw->last_ms >= fw->every_ms) {
+	else if (!ended && cli_mono_ms() - fw->last_ms >= fw->every_ms) {
 		jobcli_progress(stderr, getprogname(), job, false);
-		fw->last_ms = fw->elapsed_ms;
+		fw->last_ms = cli_mono_ms();
 	}
 }
 
@@ -131,16 +119,15 @@ start(struct jobcli *jc, const struct cli_uri *u, json_t *sel)
 static int
 follow(struct jobcli *jc, const char *id, long long timeout_ms)
 {
-	struct follow fw = { isatty(STDERR_FILENO), 0, 0, 0, 0 };
+	struct follow fw = { isatty(STDERR_FILENO), 0, cli_mono_ms() };
+	long long poll_ms;
 	json_t *job = NULL;
 	ais_err e;
 	int rc;
 
 	fw.every_ms = cli_parse_duration(o.interval);
-	fw.poll_ms = fw.tty || fw.every_ms > 1000 ? 500 : fw.every_ms;
-	if (fw.poll_ms <= 0)
-		fw.poll_ms = 500;
-	e = jobcli_wait(jc, id, timeout_ms, fw.poll_ms, tick, &fw, &job);
+	poll_ms = fw.tty || fw.every_ms > 500 ? 500 : fw.every_ms;
+	e = jobcli_wait(jc, id, timeout_ms, poll_ms, tick, &fw, &job);
 	if (e == AIS_ETIMEDOUT) {
 		if (fw.tty && !o.quiet)
 			fputc('\n', stderr);
@@ -181,16 +168,16 @@ main(int argc, char **argv)
 	    opt_parse(options, argc, argv, &argind, &help, &version, errbuf,
 	    sizeof(errbuf)) != AIS_OK) {
 		warnx("%s", errbuf);
-		usage(stderr, EX_USAGE);
+		opt_usage_exit(stderr, SYNOPSIS, options, EX_USAGE);
 	}
 	if (help)
-		usage(stdout, 0);
+		opt_usage_exit(stdout, SYNOPSIS, options, 0);
 	if (version) {
 		printf("ais-prefetch %s\n", AIS_VERSION);
 		return 0;
 	}
 	if (argind >= argc)
-		usage(stderr, EX_USAGE);
+		opt_usage_exit(stderr, SYNOPSIS, options, EX_USAGE);
 	if (cli_parse_uri(argv[argind], &u) != AIS_OK || u.object[0] != '\0' ||
 	    strcmp(u.provider, "ais") == 0)
 		errx(EX_USAGE, "%s: not a remote bucket (s3://bucket or "

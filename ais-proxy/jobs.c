@@ -33,6 +33,9 @@ fanout(struct proxy *p, struct smap *sm, json_t *req, struct fanout *f)
 	f->errs = calloc(f->n + 1, sizeof(*f->errs));
 	if (urls == NULL || f->replies == NULL || f->errs == NULL) {
 		free(urls);
+		free(f->replies);
+		free(f->errs);
+		memset(f, 0, sizeof(*f));
 		return AIS_ENOMEM;
 	}
 	for (i = 0; i < f->n; i++)

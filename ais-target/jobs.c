@@ -24,6 +24,7 @@
 #include <sys/queue.h>
 
 #include "backend.h"
+#include "hrw.h"
 #include "job.h"
 #include "log.h"
 #include "target.h"
@@ -72,16 +73,21 @@ static size_t njobs;
 
 /* ---- the selection ---- */
 
+/*
+ * HRW of the name as it is: a bad name (a backend's listing may hold one)
+ * has one owner too, which reports it once.
+ */
 static bool
 owned(struct job *j, const char *name)
 {
-	struct smap *sm = snap_get(&j->t->smap);
+	char uname[PROVIDER_MAX + FS_BUCKET_MAX + FS_OBJNAME_MAX + 8];
 	const struct snode *owner;
-	struct objref o;
+	size_t n;
 
-	if (objref_set(&o, j->bck.provider, j->bck.name, name) != AIS_OK)
-		return true;	/* every target reports a bad name: no harm */
-	owner = smap_owner(sm, o.digest);
+	n = hrw_uname(uname, sizeof(uname), j->bck.provider, j->bck.name,
+	    name);
+	owner = smap_owner(snap_get(&j->t->smap), hrw_digest(uname,
+	    n < sizeof(uname) ? n : sizeof(uname) - 1));
 	return owner != NULL && strcmp(owner->id, j->t->self.id) == 0;
 }
 

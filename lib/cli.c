@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <time.h>
 
 #include "cli.h"
 #include "client.h"
@@ -215,4 +216,13 @@ cli_parse_duration(const char *s)
 	if (strcmp(end, "h") == 0)
 		return (long long)(v * 3600000);
 	return -1;
+}
+
+long long
+cli_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

@@ -84,6 +84,25 @@ check_names(const json_t *names, char *errbuf, size_t errlen)
 	return AIS_OK;
 }
 
+/*
+ * Only the digits of a template's names vary, and a digit neither makes
+ * nor breaks a "." or ".." segment: if the first and the last (longest)
+ * names are good, all are.
+ */
+static ais_err
+template_names_check(const struct template *t)
+{
+	char name[FS_OBJNAME_MAX + 1];
+	uint64_t ends[2] = { 0, t->count - 1 };
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (template_name(t, ends[i], name, sizeof(name)) != AIS_OK ||
+		    fs_check_object(name, strlen(name)) != AIS_OK)
+			return AIS_EINVAL;
+	return AIS_OK;
+}
+
 ais_err
 job_selection_check(const json_t *sel, char *errbuf, size_t errlen)
 {
@@ -91,6 +110,7 @@ job_selection_check(const json_t *sel, char *errbuf, size_t errlen)
 	json_t *tmpl = json_object_get(sel, "template");
 	json_t *prefix = json_object_get(sel, "prefix");
 	struct template t;
+	ais_err e;
 
 	if (!json_is_object(sel) || (names != NULL) + (tmpl != NULL) +
 	    (prefix != NULL) != 1) {
@@ -115,8 +135,13 @@ job_selection_check(const json_t *sel, char *errbuf, size_t errlen)
 		    json_is_string(tmpl) ? json_string_value(tmpl) : "");
 		return AIS_EINVAL;
 	}
+	e = template_names_check(&t);
 	template_free(&t);
-	return AIS_OK;
+	if (e != AIS_OK)
+		snprintf(errbuf, errlen, "template '%.64s' makes bad object "
+		    "names ('..', empty segments, or too long)",
+		    json_string_value(tmpl));
+	return e;
 }
 
 /* ---- the sum of the parts ---- */

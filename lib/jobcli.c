@@ -195,22 +195,13 @@ running(const json_t *job)
 	return s != NULL && strcmp(s, "running") == 0;
 }
 
-static long long
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 ais_err
 jobcli_wait(struct jobcli *jc, const char *id, long long timeout_ms,
     long long interval_ms, void (*tick)(const json_t *, void *), void *arg,
     json_t **job)
 {
 	json_t *req = json_pack("{s:s, s:s}", "op", "job_status", "id", id);
-	long long deadline = mono_ms() + timeout_ms, left;
+	long long deadline = cli_mono_ms() + timeout_ms, left;
 	json_t *reply;
 	ais_err e;
 
@@ -225,7 +216,7 @@ jobcli_wait(struct jobcli *jc, const char *id, long long timeout_ms,
 			tick(*job, arg);
 		if (!running(*job))
 			break;
-		left = deadline - mono_ms();
+		left = deadline - cli_mono_ms();
 		if (timeout_ms > 0 && left <= 0) {
 			snprintf(jc->err, sizeof(jc->err), "job %s still "
 			    "running after the timeout", id);

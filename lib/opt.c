@@ -297,3 +297,13 @@ opt_free(const struct opt *t)
 			strlist_free(t->dest);
 	}
 }
+
+void
+opt_usage_exit(FILE *f, const char *synopsis, const struct opt *t,
+    int status)
+{
+	opt_usage(f, getprogname(), synopsis, t);
+	if (f == stderr)
+		fprintf(f, "Try '%s -h' for more.\n", getprogname());
+	exit(status);
+}

@@ -70,6 +70,13 @@ ais_err	opt_load_file(const struct opt *, const char *path, char *errbuf,
 void	opt_usage(FILE *, const char *progname, const char *synopsis,
 	    const struct opt *);
 
+/*
+ * opt_usage, then exit(status); on stderr (bad usage) it ends with a hint
+ * to try -h.
+ */
+void	opt_usage_exit(FILE *, const char *synopsis, const struct opt *,
+	    int status) __attribute__((noreturn));
+
 /* Frees strings and lists that parsing allocated. */
 void	opt_free(const struct opt *);
 

@@ -6,25 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${RUNS:-3} CONNS=${CONNS:-8}
-bin=$PWD/bin
-work=$(mktemp -d /tmp/ais-bench-cold.XXXXXX)
-export AIS_CLUSTER_DIR=$work/cluster
-
-cleanup() {
-	"$bin/ais-ctl" cluster down >/dev/null 2>&1 || true
-	[ -f "$work/s3rver.pid" ] && kill "$(cat "$work/s3rver.pid")" 2>/dev/null
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-NODE_OPTIONS=--openssl-legacy-provider tests/.npm/node_modules/.bin/s3rver \
-    -d "$work/s3" -a 127.0.0.1 -p "$port" --silent --configure-bucket bench \
-    >/dev/null 2>&1 &
-echo $! >"$work/s3rver.pid"
-until curl -s -o /dev/null "http://127.0.0.1:$port/"; do sleep 0.1; done
-export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER
-s3=http://127.0.0.1:$port
+. tests/helpers/bench-lib.bash
+bench_setup bench-cold
+start_s3rver
 
 upload() {	# upload NAME SIZE
 	head -c "$2" /dev/urandom >"$work/obj"
@@ -54,7 +38,7 @@ rate() {	# rate URLFILE: MiB/s of fetching every URL once, in parallel
 urls() {	# urls PREFIX COUNT BASE
 	for i in $(seq -w 1 "$2"); do echo "$3/$1-$i"; done
 }
-median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR]=$1 } END { print v[int((NR+1)/2)] }'; }
+median_of() { tr ' ' '\n' | grep . | median; }	# numbers on one line
 
 declare -A r
 for size in m1 m10; do
@@ -74,7 +58,7 @@ for run in $(seq 1 "$RUNS"); do
 	r[ttfb-direct]+="$(curl -sS -o /dev/null -w '%{time_starttransfer}' -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' "$s3/bench/big") "
 done
 
-m() { echo "${r[$1]}" | median; }
+m() { echo "${r[$1]}" | median_of; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 cat <<EOT
 backend s3rver, 1 proxy + 2 targets, $CONNS parallel transfers (curl -Z), median of $RUNS runs

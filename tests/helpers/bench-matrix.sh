@@ -18,30 +18,9 @@ cd "$(dirname "$0")/../.."
 RUNS=${RUNS:-3} SECS=${SECS:-3} WORKERS=${WORKERS:-"1 4 16 64"}
 PIN_BACKEND=${PIN_BACKEND:-1}
 OUT=${OUT:-$PWD/bench.png}
-bin=$PWD/bin
-work=$(mktemp -d /tmp/ais-bench.XXXXXX)
-chmod 755 "$work"
-export AIS_CLUSTER_DIR=$work/cluster
-
-cleanup() {
-	"$bin/ais-ctl" cluster down >/dev/null 2>&1 || true
-	[ -f "$work/nginx/nginx.pid" ] && kill -QUIT "$(cat "$work/nginx/nginx.pid")" 2>/dev/null
-	[ -f "$work/s3rver.pid" ] && kill "$(cat "$work/s3rver.pid")" 2>/dev/null
-	sleep 0.3
-	rm -rf "$work"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-# the backend, with the objects
-s3port=$(free_port)
-NODE_OPTIONS=--openssl-legacy-provider tests/.npm/node_modules/.bin/s3rver \
-    -d "$work/s3" -a 127.0.0.1 -p "$s3port" --silent --configure-bucket bench \
-    >/dev/null 2>&1 &
-echo $! >"$work/s3rver.pid"
-s3=http://127.0.0.1:$s3port
-until curl -s -o /dev/null "$s3/"; do sleep 0.1; done
-export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER
+. tests/helpers/bench-lib.bash
+bench_setup bench
+start_s3rver
 mkdir -p "$work/www/v1/objects/bench"
 # enough objects that a cold run at 64 workers gives each worker several
 declare -A count=([1]=512 [10]=96)
@@ -101,7 +80,6 @@ load() {
 	    "\(.bytes / 1048576 / .elapsed | floor) \(.latency_us.p99 / 1000)"'
 }
 
-median() { sort -n | awk '{ v[NR]=$1 } END { print v[int((NR+1)/2)] }'; }
 printf '%-5s %-7s %-22s %10s %9s\n' size workers path MiB/s p99ms >"$work/raw"
 for mib in 1 10; do
 	"$bin/ais-ctl" object ls s3://bench >/dev/null

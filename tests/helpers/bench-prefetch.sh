@@ -10,29 +10,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${N:-2000} RUNS=${RUNS:-3} SECS=${SECS:-5}
-bin=$PWD/bin
-work=$(mktemp -d /tmp/ais-bench-prefetch.XXXXXX)
-export AIS_CLUSTER_DIR=$work/cluster
-
-cleanup() {
-	"$bin/ais-ctl" cluster down >/dev/null 2>&1 || true
-	[ -f "$work/s3rver.pid" ] && kill "$(cat "$work/s3rver.pid")" 2>/dev/null
-	sleep 0.3
-	rm -rf "$work"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. tests/helpers/bench-lib.bash
+bench_setup bench-prefetch
+start_s3rver
 now() { date +%s.%N; }
-median() { sort -n | awk '{ v[NR]=$1 } END { print v[int((NR+1)/2)] }'; }
-
-s3port=$(free_port)
-NODE_OPTIONS=--openssl-legacy-provider tests/.npm/node_modules/.bin/s3rver \
-    -d "$work/s3" -a 127.0.0.1 -p "$s3port" --silent --configure-bucket bench \
-    >/dev/null 2>&1 &
-echo $! >"$work/s3rver.pid"
-s3=http://127.0.0.1:$s3port
-until curl -s -o /dev/null "$s3/"; do sleep 0.1; done
-export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER
 
 head -c $((1 << 20)) /dev/urandom >"$work/obj"
 seq -f 'p-%04g' 0 $((N - 1)) >"$work/names"

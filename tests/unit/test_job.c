@@ -18,7 +18,8 @@ test_selections(void **state)
 	    "{\"template\":\"shard-{0000..0999}.tar\"}", "{\"prefix\":\"\"}" };
 	static const char *bad[] = { "{}", "{\"names\":[]}",
 	    "{\"names\":[\"../x\"]}", "{\"template\":\"a{2..1}\"}",
-	    "{\"prefix\":\"a\",\"template\":\"b\"}", "[]" };
+	    "{\"prefix\":\"a\",\"template\":\"b\"}", "[]",
+	    "{\"template\":\"../x{1..2}\"}", "{\"template\":\"a//{1..2}\"}" };
 	char err[128];
 	json_t *j;
 	size_t i;

@@ -1,0 +1,43 @@
+# What the benchmark scripts share: a work folder removed at exit with the
+# cluster, nginx and s3rver started in it, free ports, medians, s3rver.
+# Sourced by tests/helpers/bench-*.sh from the top of the tree.
+
+bin=$PWD/bin
+
+# bench_setup NAME: $work, $AIS_CLUSTER_DIR, and the cleanup at exit.
+bench_setup() {
+	work=$(mktemp -d "/tmp/ais-$1.XXXXXX")
+	chmod 755 "$work"		# nginx workers read files in it
+	export AIS_CLUSTER_DIR=$work/cluster
+	trap bench_cleanup EXIT
+}
+
+bench_cleanup() {
+	"$bin/ais-ctl" cluster down >/dev/null 2>&1 || true
+	[ -f "$work/nginx/nginx.pid" ] &&
+	    kill -QUIT "$(cat "$work/nginx/nginx.pid")" 2>/dev/null
+	[ -f "$work/s3rver.pid" ] && kill "$(cat "$work/s3rver.pid")" 2>/dev/null
+	sleep 0.3
+	rm -rf "$work"
+}
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# median: of the numbers on stdin, one a line
+median() { sort -n | awk '{ v[NR]=$1 } END { print v[int((NR+1)/2)] }'; }
+
+# start_s3rver: s3rver with the bucket "bench" in $work; sets $s3 (its URL)
+# and the credentials it takes.
+start_s3rver() {
+	local port
+	port=$(free_port)
+	NODE_OPTIONS=--openssl-legacy-provider tests/.npm/node_modules/.bin/s3rver \
+	    -d "$work/s3" -a 127.0.0.1 -p "$port" --silent \
+	    --configure-bucket bench >/dev/null 2>&1 &
+	echo $! >"$work/s3rver.pid"
+	s3=http://127.0.0.1:$port
+	until curl -s -o /dev/null "$s3/"; do sleep 0.1; done
+	export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER
+}
