@@ -272,9 +272,11 @@ node_healthy(json_t *node)
 	    json_integer_value(json_object_get(node, "port")));
 	if (client_new(&c, path) != AIS_OK)
 		return false;
-	ok = client_do(c, &req, &r) == AIS_OK && r.status == 200;
-	if (ok)
+	ok = false;
+	if (client_do(c, &req, &r) == AIS_OK) {
+		ok = r.status == 200;	/* 503: still joining */
 		client_resp_free(&r);
+	}
 	client_free(c);
 	return ok;
 }

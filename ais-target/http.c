@@ -9,7 +9,7 @@
 #define OBJECTS_PREFIX	"/v1/objects/"
 
 static void
-send_json(struct http_conn *c, json_t *j)
+send_json(struct http_conn *c, int status, json_t *j)
 {
 	char *s = json_dumps(j, JSON_COMPACT);
 
@@ -18,9 +18,29 @@ send_json(struct http_conn *c, json_t *j)
 		http_resp_error(c, 500, "out of memory");
 		return;
 	}
-	http_resp_start(c, 200);
+	http_resp_start(c, status);
 	http_resp_header(c, "Content-Type", "application/json");
 	http_resp_send_owned(c, s, strlen(s));
+}
+
+/*
+ * Until the primary's map lists this target, its bucket table may be
+ * missing buckets that exist: a 404 then would be a lie.
+ */
+static bool
+target_joined(struct target *t)
+{
+	return smap_find(snap_get(&t->smap), t->self.id) != NULL;
+}
+
+/* 503 while joining, so that "ready" means "serves every object it has". */
+static void
+send_health(struct target *t, struct http_conn *c)
+{
+	bool joined = target_joined(t);
+
+	send_json(c, joined ? 200 : 503, json_pack("{s:s, s:s, s:s}", "status",
+	    joined ? "ok" : "joining", "role", "target", "id", t->self.id));
 }
 
 static void
@@ -35,6 +55,11 @@ route_objects(struct target *t, struct http_conn *c,
 
 	if (objref_parse(&o, rest, req->query, err, sizeof(err)) != AIS_OK) {
 		http_resp_error(c, 400, "%s", err);
+		return;
+	}
+	if (!target_joined(t)) {
+		http_resp_error(c, 503, "target %s has not joined the cluster "
+		    "yet", t->self.id);
 		return;
 	}
 	b = bmd_find(snap_get(&t->bmd), o.provider, o.bucket,
@@ -70,10 +95,9 @@ target_http(struct http_conn *c, struct http_request *req, void *arg)
 	    memcmp(req->path.ptr, OBJECTS_PREFIX, strlen(OBJECTS_PREFIX)) == 0)
 		route_objects(t, c, req);
 	else if (slice_eq(req->path, "/v1/health"))
-		send_json(c, json_pack("{s:s, s:s, s:s}", "status", "ok",
-		    "role", "target", "id", t->self.id));
+		send_health(t, c);
 	else if (slice_eq(req->path, "/v1/cluster"))
-		send_json(c, smap_to_json(snap_get(&t->smap)));
+		send_json(c, 200, smap_to_json(snap_get(&t->smap)));
 	else
 		http_resp_error(c, 404, "no such resource: %.*s",
 		    (int)(req->path.len > 200 ? 200 : req->path.len),

@@ -255,9 +255,13 @@ client_perform(struct client *c, const char *url,
 	rc = curl_easy_perform(cu);
 	curl_slist_free_all(hdrs);
 	curl_easy_getinfo(cu, CURLINFO_RESPONSE_CODE, &resp->status);
-	if (rc != CURLE_OK && !(x.sink_failed && rc == CURLE_WRITE_ERROR))
+	/* on failure nothing is left for the caller to free */
+	if (rc != CURLE_OK && !(x.sink_failed && rc == CURLE_WRITE_ERROR)) {
+		client_resp_free(resp);
 		return client_transport_err(c, rc, url);
+	}
 	if (x.sink_failed) {
+		client_resp_free(resp);
 		snprintf(c->error, sizeof(c->error), "write failed");
 		return AIS_EIO;
 	}

@@ -46,7 +46,8 @@ void	client_free(struct client *);
 /*
  * Performs the request.  Transport failures are errors (detail in
  * client_error); an HTTP error status is AIS_OK here with resp->status
- * set, and client_error() then holds the server's message.
+ * set, and client_error() then holds the server's message.  After an
+ * error resp holds nothing; after AIS_OK free it with client_resp_free.
  */
 ais_err	client_do(struct client *, const struct client_req *,
 	    struct client_resp *);

@@ -380,6 +380,8 @@ http_resp_error(struct http_conn *c, int status, const char *fmt, ...)
 	n = snprintf(o, 40, "\",\"status\":%d}", status);
 	http_resp_start(c, status);
 	http_resp_header(c, "Content-Type", "application/json");
+	if (status == 503)	/* every 503 of ours is transient */
+		http_resp_header(c, "Retry-After", "1");
 	http_resp_send(c, body, (size_t)(o - body) + (size_t)n);
 }
 

@@ -70,3 +70,19 @@ setup() {
 	assert_output --partial "Address already in use"
 	kill %1 2>/dev/null || true
 }
+
+@test "a target whose primary is down answers 503 with Retry-After, not a false 404" {
+	port=$(free_port)
+	ais-target -d -m "$BATS_TEST_TMPDIR/mp" --port "$port" --control-port 0 \
+	    --primary "tcp://127.0.0.1:$(free_port)" >"$BATS_TEST_TMPDIR/log" 2>&1 &
+	pid=$!
+	wait_for 20 curl -sS -o /dev/null "http://127.0.0.1:$port/v1/health"
+	run curl -sS -w ' %{http_code}' "http://127.0.0.1:$port/v1/health"
+	assert_output --partial '"status":"joining"'
+	assert_output --partial ' 503'
+	run curl -sS -D - -o /dev/null "http://127.0.0.1:$port/v1/objects/b/o"
+	assert_output --partial '503'
+	assert_output --partial 'Retry-After: 1'
+	kill -TERM $pid
+	wait $pid
+}
