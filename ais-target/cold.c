@@ -11,9 +11,10 @@
  * its waiters: as soon as the backend's headers arrive each waiter gets
  * its response headers and streams the work file with sendfile as it
  * grows (the worker posts the new length to the waiters' loops), so the
- * first byte reaches the client long before the backend's last.  If the
- * fetch fails, waiters still waiting get an error and waiters already
- * streaming are cut; the work file is removed and the next GET retries.
+ * first byte reaches the client long before the backend's last; the last
+ * byte goes out only once the object is stored.  If the fetch fails,
+ * waiters still waiting get an error and waiters already streaming are
+ * cut; the work file is removed and the next GET retries.
  * A job (prefetch) has no connection: cold_fetch joins the fill in
  * flight and sleeps on its condition variable, or runs the fill itself.
  *
@@ -37,7 +38,7 @@
 #include "workq.h"
 
 #define FILL_BUCKETS	256
-#define NOTIFY_STEP	(128 * 1024)	/* bytes between progress posts */
+#define NOTIFY_STEP	(64 * 1024)	/* bytes between progress posts */
 
 enum fill_state { F_WAIT, F_STREAM, F_DONE, F_FAIL };
 
@@ -97,11 +98,25 @@ fill_unref(struct fill *f)
 
 static void on_note(struct http_conn *, void *);
 
+/*
+ * The bytes waiters may send (f->mu held): all of them once the object is
+ * stored, else all but the last, so that a fill failing at the end (short,
+ * or a bad checksum) still shows its clients a cut transfer.
+ */
+static int64_t
+visible(const struct fill *f)
+{
+	if (f->state == F_DONE || f->attrs.size < 0)
+		return f->avail;
+	return f->avail < f->attrs.size ? f->avail : f->attrs.size - 1;
+}
+
 /* Posts the fill's news to one waiter (f->mu held). */
 static void
 notify_one(struct fill *f, struct waiter *w)
 {
-	if (w->detached)
+	/* without a length, nothing can be sent before the end */
+	if (w->detached || (f->state == F_STREAM && f->attrs.size < 0))
 		return;
 	http_conn_hold(w->c);
 	f->refs++;
@@ -117,9 +132,6 @@ notify_all(struct fill *f)
 {
 	size_t i;
 
-	/* without a length, nothing can be sent before the end */
-	if (f->state == F_STREAM && f->attrs.size < 0)
-		return;
 	for (i = 0; i < f->nw; i++)
 		notify_one(f, &f->w[i]);
 	f->posted_at = f->avail;
@@ -170,7 +182,7 @@ start_response(struct fill *f, struct waiter *w)
 	obj_headers(c, f->state == F_DONE ? &f->md : &f->attrs.md, &st);
 	http_resp_header(c, "Accept-Ranges", "bytes");
 	http_resp_header(c, "Content-Type", "application/octet-stream");
-	http_resp_stream(c, fd, off, (size_t)len, f->avail);
+	http_resp_stream(c, fd, off, (size_t)len, visible(f));
 	w->started = true;
 	w->end = off + len;
 }
@@ -197,8 +209,8 @@ on_note(struct http_conn *c, void *arg)
 		if (!w->started)
 			start_response(f, w);
 		else
-			http_conn_stream_avail(c, f->avail);
-		if (!w->detached && (f->state == F_DONE || f->avail >= w->end))
+			http_conn_stream_avail(c, visible(f));
+		if (!w->detached && (f->state == F_DONE || visible(f) >= w->end))
 			detach(w);
 	}
 	pthread_mutex_unlock(&f->mu);
@@ -336,9 +348,14 @@ fill_run(void *arg)
 	} else {
 		e = backend_get(&f->bck, f->o.object, &fill_ops, f, &status,
 		    err, sizeof(err));
-		if (e == AIS_OK && status >= 200 && status <= 299)
+		if (e == AIS_OK && status >= 200 && status <= 299) {
+			/* waiters send the tail while the object is stored */
+			pthread_mutex_lock(&f->mu);
+			if (f->avail > f->posted_at)
+				notify_all(f);
+			pthread_mutex_unlock(&f->mu);
 			ok = fill_commit(f);
-		else if (f->fail_msg[0] == '\0') {	/* not a write error */
+		} else if (f->fail_msg[0] == '\0') {	/* not a write error */
 			f->fail_status = backend_err_status(e, status);
 			snprintf(f->fail_msg, sizeof(f->fail_msg), "%s://%s/%s: "
 			    "%s", f->o.provider, f->o.bucket, f->o.object,

@@ -62,6 +62,10 @@ target_start(struct target *t, char *err, size_t errlen)
 	removed = fs_cleanup_work(&t->fs);
 	if (removed > 0)
 		log_info("TGT-CLEANUP", "work_files_removed=%zu", removed);
+	if ((e = fs_spares_start(&t->fs)) != AIS_OK) {
+		snprintf(err, errlen, "cannot start the spare work files");
+		return e;
+	}
 	snap_init(&t->smap, smap_new(""), smap_free_any);
 	snap_init(&t->bmd, bmd_new(), bmd_free_any);
 	daemon_backend_init(&t->conf.backend);

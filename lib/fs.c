@@ -15,6 +15,7 @@
 
 #include "fs.h"
 #include "hrw.h"
+#include "spare.h"
 
 #define FS_OBJ_DIR	"%%ob"	/* in format strings */
 #define FS_WORK_DIR	"%%wk"
@@ -88,15 +89,36 @@ fs_init(struct fs *fs, const struct strlist *paths, char *errbuf,
 			return e;
 		}
 		mp->digest = hrw_digest_str(mp->path);
+		mp->index = i;
 		fs->digests[i] = mp->digest;
 		fs->n++;
 	}
 	return AIS_OK;
 }
 
+ais_err
+fs_spares_start(struct fs *fs)
+{
+	const char **dirs;
+	size_t i;
+	ais_err e;
+
+	if ((dirs = calloc(fs->n, sizeof(*dirs))) == NULL)
+		return AIS_ENOMEM;
+	for (i = 0; i < fs->n; i++)
+		dirs[i] = fs->mps[i].path;
+	e = spares_start(&fs->spares, dirs, fs->n);
+	for (i = 0; e == AIS_OK && i < fs->n; i++)
+		fs->mps[i].spares = fs->spares;
+	free(dirs);
+	return e;
+}
+
 void
 fs_fini(struct fs *fs)
 {
+	if (fs->spares != NULL)
+		spares_stop(fs->spares);
 	free(fs->mps);
 	free(fs->digests);
 	memset(fs, 0, sizeof(*fs));
@@ -201,6 +223,25 @@ fs_mkparents(const char *path)
 	return AIS_OK;
 }
 
+/* A spare linked at path, or -1. */
+static int
+fs_take_spare(const struct mountpath *mp, const char *path)
+{
+	char proc[64];
+	int fd;
+
+	if ((fd = spares_take(mp->spares, mp->index)) < 0)
+		return -1;
+	/* AT_EMPTY_PATH would need CAP_DAC_READ_SEARCH; /proc does not */
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0 ||
+	    (errno == ENOENT && fs_mkparents(path) == AIS_OK &&
+	    linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0))
+		return fd;
+	close(fd);
+	return -1;
+}
+
 ais_err
 fs_open_work(char *buf, size_t len, const struct mountpath *mp,
     const char *provider, const char *bucket, const char *tag, int *fd)
@@ -213,6 +254,8 @@ fs_open_work(char *buf, size_t len, const struct mountpath *mp,
 	    seq));
 	if (e != AIS_OK)
 		return e;
+	if (mp->spares != NULL && (*fd = fs_take_spare(mp, buf)) >= 0)
+		return AIS_OK;
 	*fd = open(buf, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
 	if (*fd < 0 && errno == ENOENT) {
 		if ((e = fs_mkparents(buf)) != AIS_OK)

@@ -22,15 +22,20 @@
 #define FS_OBJNAME_MAX	1024
 #define FS_BUCKET_MAX	64
 
+struct spares;
+
 struct mountpath {
 	char		 path[PATH_MAX];
 	uint64_t	 digest;	/* hrw_digest_str(path) */
+	struct spares	*spares;	/* NULL: work files made on demand */
+	size_t		 index;		/* in fs.mps */
 };
 
 struct fs {
 	struct mountpath	*mps;
 	uint64_t		*digests;	/* for hrw_pick */
 	size_t			 n;
+	struct spares		*spares;
 };
 
 /*
@@ -39,6 +44,8 @@ struct fs {
  */
 ais_err	fs_init(struct fs *, const struct strlist *paths, char *errbuf,
 	    size_t errlen);
+/* Keeps spare work files ready on every mountpath (after cleanup). */
+ais_err	fs_spares_start(struct fs *);
 void	fs_fini(struct fs *);
 
 /* The mountpath that owns an object digest (HRW). */
@@ -61,8 +68,8 @@ ais_err	fs_object_path(char *buf, size_t len, const struct mountpath *,
 	    const char *provider, const char *bucket, const char *object);
 
 /*
- * Creates and opens (O_WRONLY|O_EXCL) a new work file for the bucket on
- * the mountpath; its path is written to buf.
+ * Opens (O_WRONLY) a new, empty work file for the bucket on the mountpath,
+ * a spare if one is ready; its path is written to buf.
  */
 ais_err	fs_open_work(char *buf, size_t len, const struct mountpath *,
 	    const char *provider, const char *bucket, const char *tag,

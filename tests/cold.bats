@@ -105,6 +105,20 @@ headers() {	# headers URL: response headers that must not change
 	wait
 }
 
+@test "an object of unknown length (chunked) joined mid-fetch is sent whole to both GETs, not cut at what had arrived" {
+	python3 -c 'import sys; [sys.stdout.buffer.write(bytes([i]) * 262144) for i in range(16)]' \
+	    >"$BATS_TEST_TMPDIR/want"
+	url="$AIS_ENDPOINT/v1/objects/odd/chunked?provider=ht"
+	curl -fsS -L -o "$BATS_TEST_TMPDIR/first" "$url" &
+	sleep 0.6
+	run curl -fsS -L -o "$BATS_TEST_TMPDIR/second" "$url"
+	assert_success
+	wait %1
+	cmp "$BATS_TEST_TMPDIR/first" "$BATS_TEST_TMPDIR/want"
+	cmp "$BATS_TEST_TMPDIR/second" "$BATS_TEST_TMPDIR/want"
+	[ "$(grep -c '^GET /odd/chunked' "$BAD_LOG")" -eq 1 ]
+}
+
 @test "a Range GET of a cold object is served from the whole object, fetched once" {
 	run curl -sS -L -H 'Range: bytes=1000-1999' -w ' %{http_code}' \
 	    -o "$BATS_TEST_TMPDIR/part" "$AIS_ENDPOINT/v1/objects/web/r?provider=ht"

@@ -5,6 +5,7 @@ origin and as an S3 bucket (any first path segment):
   .../badmd5     200, an ETag that is the MD5 of other bytes
   .../short      Content-Length 1000000, 100000 bytes sent, then close
   .../slow       4 MiB in 16 pieces over about 2 s (time to first byte)
+  .../chunked    the same, chunked (no length), piece i made of byte i
   .../forbidden  403
   .../ok         200, 1000 bytes, a correct MD5 ETag
   HEAD of a bucket (one segment): 200; anything else: 404
@@ -61,6 +62,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.wfile.write(piece)
                 self.wfile.flush()
                 time.sleep(0.12)
+        elif name.endswith("/chunked"):
+            self.send_response(200)
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for i in range(16):
+                self.wfile.write(b"%x\r\n%s\r\n" % (256 * 1024, bytes([i]) * (256 * 1024)))
+                self.wfile.flush()
+                time.sleep(0.12)
+            self.wfile.write(b"0\r\n\r\n")
         elif name.endswith("/forbidden"):
             self.wfile.write(self.send(403, b"<Error>AccessDenied</Error>"))
         elif name.endswith("/ok"):

@@ -2,6 +2,7 @@
  * test_fs.c: hostile object names never escape the bucket folder; work
  * files, cleanup, bucket removal and walks on a real temporary mountpath.
  */
+#include <dirent.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -13,6 +14,7 @@
 #include <cmocka.h>
 
 #include "fs.h"
+#include "spare.h"
 
 static ais_err
 check(const char *s)
@@ -88,6 +90,62 @@ test_work_files_cleanup_and_walk(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+static int
+open_fds(void)
+{
+	struct dirent *de;
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	while ((de = readdir(d)) != NULL)
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/* Spares: more work files than the pool holds, each new, empty and apart. */
+static void
+test_work_files_from_spares(void **state)
+{
+	char root[] = "/tmp/test_fs.XXXXXX", mp[PATH_MAX], cmd[PATH_MAX + 16];
+	char work[3 * SPARES_PER_DIR][PATH_MAX];
+	struct strlist paths = { NULL, 0 };
+	char err[256];
+	struct stat st;
+	struct fs fs;
+	int fd, i, base;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	snprintf(mp, sizeof(mp), "%s/mp1", root);
+	strlist_add(&paths, mp);
+	assert_int_equal(fs_init(&fs, &paths, err, sizeof(err)), AIS_OK);
+	base = open_fds();
+	assert_int_equal(fs_spares_start(&fs), AIS_OK);
+	usleep(200000);		/* let the pool fill */
+	assert_int_equal(open_fds(), base + SPARES_PER_DIR);
+	for (i = 0; i < 3 * SPARES_PER_DIR; i++) {
+		assert_int_equal(fs_open_work(work[i], sizeof(work[i]),
+		    &fs.mps[0], "aws", i % 2 ? "b1" : "b2", "cold", &fd),
+		    AIS_OK);
+		assert_int_equal(fstat(fd, &st), 0);
+		assert_int_equal(st.st_size, 0);
+		assert_int_equal(st.st_nlink, 1);	/* linked in place */
+		assert_int_equal(write(fd, &i, sizeof(i)), sizeof(i));
+		close(fd);
+	}
+	for (i = 0; i < 3 * SPARES_PER_DIR; i++) {
+		assert_int_equal(stat(work[i], &st), 0);
+		assert_int_equal(st.st_size, sizeof(i));
+	}
+	assert_int_equal(fs_cleanup_work(&fs), 3 * SPARES_PER_DIR);
+	fs_fini(&fs);
+	assert_int_equal(open_fds(), base);	/* spares closed */
+	strlist_free(&paths);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	assert_int_equal(system(cmd), 0);
+}
+
 int
 main(void)
 {
@@ -95,6 +153,7 @@ main(void)
 		cmocka_unit_test(test_hostile_object_names_are_refused),
 		cmocka_unit_test(test_bucket_names),
 		cmocka_unit_test(test_work_files_cleanup_and_walk),
+		cmocka_unit_test(test_work_files_from_spares),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
