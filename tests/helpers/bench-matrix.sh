@@ -80,7 +80,14 @@ load() {
 	    "\(.bytes / 1048576 / .elapsed | floor) \(.latency_us.p99 / 1000)"'
 }
 
-printf '%-5s %-7s %-22s %10s %9s\n' size workers path MiB/s p99ms >"$work/raw"
+cold_run() {		# $1: MiB, $2: workers
+	echo "cold $(load -filelist "$work/names$1" -epochs 1 -duration 0 -numworkers "$2")" >>"$work/r-$1-$2"
+}
+backend_run() {
+	echo "backend $(load -s3endpoint "$s3" -filelist "$work/names$1" -epochs 1 -duration 0 -numworkers "$2")" >>"$work/r-$1-$2"
+}
+
+
 for mib in 1 10; do
 	"$bin/ais-ctl" object ls s3://bench >/dev/null
 	for w in $WORKERS; do
@@ -88,8 +95,12 @@ for mib in 1 10; do
 			"$bin/ais-ctl" bucket evict s3://bench >/dev/null
 			pin_cluster "$pin_rest"
 			pin=${pin_rest:+taskset -c $pin_rest}
-			echo "cold $(load -filelist "$work/names$mib" -epochs 1 -duration 0 -numworkers "$w")" >>"$work/r-$mib-$w"
-			echo "backend $(load -s3endpoint "$s3" -filelist "$work/names$mib" -epochs 1 -duration 0 -numworkers "$w")" >>"$work/r-$mib-$w"
+			# s3rver's speed drifts: alternate which of the pair runs first
+			if [ $((run % 2)) = 1 ]; then
+				cold_run "$mib" "$w"; backend_run "$mib" "$w"
+			else
+				backend_run "$mib" "$w"; cold_run "$mib" "$w"
+			fi
 			pin= ; pin_cluster "0-$last_cpu"
 			# the cold run's files are still being written back; nginx's
 			# were written long ago: flush them so both read the same way
