@@ -122,7 +122,8 @@ test_work_files_from_spares(void **state)
 	assert_int_equal(fs_init(&fs, &paths, err, sizeof(err)), AIS_OK);
 	base = open_fds();
 	assert_int_equal(fs_spares_start(&fs), AIS_OK);
-	usleep(200000);		/* let the pool fill */
+	for (i = 0; i < 500 && open_fds() < base + SPARES_PER_DIR; i++)
+		usleep(10000);	/* the pool fills with idle CPU */
 	assert_int_equal(open_fds(), base + SPARES_PER_DIR);
 	for (i = 0; i < 3 * SPARES_PER_DIR; i++) {
 		assert_int_equal(fs_open_work(work[i], sizeof(work[i]),
