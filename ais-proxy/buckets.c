@@ -398,7 +398,7 @@ list_buckets(struct proxy *p, struct http_conn *c)
 
 	for (i = 0; i < b->n; i++)
 		json_array_append_new(arr, bucket_to_json(&b->bcks[i]));
-	proxy_send_json(c, 200, arr);
+	http_resp_json(c, 200, arr);
 	json_decref(arr);
 }
 

@@ -85,14 +85,14 @@ cluster_http(struct proxy *p, struct http_conn *c, struct http_request *req)
 	if (slice_eq(req->path, "/v1/health")) {
 		j = json_pack("{s:s, s:s, s:s, s:b}", "status", "ok", "role",
 		    "proxy", "id", p->self.id, "primary", p->is_primary);
-		proxy_send_json(c, 200, j);
+		http_resp_json(c, 200, j);
 		json_decref(j);
 		return;
 	}
 	http_query_get(req->query, "what", &what);
 	if (slice_eq(what, "smap")) {
 		j = smap_to_json(snap_get(&p->smap));
-		proxy_send_json(c, 200, j);
+		http_resp_json(c, 200, j);
 		json_decref(j);
 	} else if (slice_eq(what, "stats"))
 		proxy_defer(p, c, work_stats, NULL);

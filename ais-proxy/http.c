@@ -10,20 +10,6 @@
 
 #define OBJECTS_PREFIX	"/v1/objects/"
 
-void
-proxy_send_json(struct http_conn *c, int status, json_t *j)
-{
-	char *s = json_dumps(j, JSON_COMPACT);
-
-	if (s == NULL) {
-		http_resp_error(c, 500, "out of memory");
-		return;
-	}
-	http_resp_start(c, status);
-	http_resp_header(c, "Content-Type", "application/json");
-	http_resp_send_owned(c, s, strlen(s));
-}
-
 /*
  * GET is answered 301, everything else 307 (so clients resend the body):
  * Location is the owner's URL with the original path and query.  No
@@ -107,7 +93,7 @@ deferred_reply(struct http_conn *c, void *arg)
 	if (msg != NULL)
 		http_resp_error(c, status, "%s", msg);
 	else if (body != NULL)
-		proxy_send_json(c, status, body);
+		http_resp_json(c, status, body);
 	else {
 		http_resp_start(c, status);
 		http_resp_send(c, NULL, 0);

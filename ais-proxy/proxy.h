@@ -64,7 +64,6 @@ struct proxy {
 
 /* http.c */
 void	proxy_http(struct http_conn *, struct http_request *, void *arg);
-void	proxy_send_json(struct http_conn *, int status, json_t *);
 
 /*
  * Runs fn(p, c, arg) on the work queue and sends the reply it returns:

@@ -8,21 +8,6 @@
 
 #define OBJECTS_PREFIX	"/v1/objects/"
 
-static void
-send_json(struct http_conn *c, int status, json_t *j)
-{
-	char *s = json_dumps(j, JSON_COMPACT);
-
-	json_decref(j);
-	if (s == NULL) {
-		http_resp_error(c, 500, "out of memory");
-		return;
-	}
-	http_resp_start(c, status);
-	http_resp_header(c, "Content-Type", "application/json");
-	http_resp_send_owned(c, s, strlen(s));
-}
-
 /*
  * Until the primary's map lists this target, its bucket table may be
  * missing buckets that exist: a 404 then would be a lie.
@@ -38,9 +23,20 @@ static void
 send_health(struct target *t, struct http_conn *c)
 {
 	bool joined = target_joined(t);
+	json_t *j = json_pack("{s:s, s:s, s:s}", "status", joined ? "ok" :
+	    "joining", "role", "target", "id", t->self.id);
 
-	send_json(c, joined ? 200 : 503, json_pack("{s:s, s:s, s:s}", "status",
-	    joined ? "ok" : "joining", "role", "target", "id", t->self.id));
+	http_resp_json(c, joined ? 200 : 503, j);
+	json_decref(j);
+}
+
+static void
+send_smap(struct target *t, struct http_conn *c)
+{
+	json_t *j = smap_to_json(snap_get(&t->smap));
+
+	http_resp_json(c, 200, j);
+	json_decref(j);
 }
 
 static void
@@ -97,7 +93,7 @@ target_http(struct http_conn *c, struct http_request *req, void *arg)
 	else if (slice_eq(req->path, "/v1/health"))
 		send_health(t, c);
 	else if (slice_eq(req->path, "/v1/cluster"))
-		send_json(c, 200, smap_to_json(snap_get(&t->smap)));
+		send_smap(t, c);
 	else
 		http_resp_error(c, 404, "no such resource: %.*s",
 		    (int)(req->path.len > 200 ? 200 : req->path.len),

@@ -42,6 +42,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <jansson.h>
 
 #include "ais_err.h"
 #include "slice.h"
@@ -161,6 +162,9 @@ void	http_resp_sendfile(struct http_conn *, int fd, off_t off, size_t len);
  */
 void	http_resp_error(struct http_conn *, int status, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
+
+/* A complete response whose body is j as compact JSON (j stays the caller's). */
+void	http_resp_json(struct http_conn *, int status, const json_t *j);
 
 /* Closes the connection after this response even if keep-alive. */
 void	http_conn_close_after(struct http_conn *);

@@ -386,6 +386,20 @@ http_resp_error(struct http_conn *c, int status, const char *fmt, ...)
 }
 
 void
+http_resp_json(struct http_conn *c, int status, const json_t *j)
+{
+	char *s = json_dumps(j, JSON_COMPACT);
+
+	if (s == NULL) {
+		http_resp_error(c, 500, "out of memory");
+		return;
+	}
+	http_resp_start(c, status);
+	http_resp_header(c, "Content-Type", "application/json");
+	http_resp_send_owned(c, s, strlen(s));
+}
+
+void
 http_conn_close_after(struct http_conn *c)
 {
 	c->close_after = true;

@@ -21,6 +21,26 @@ bench_cleanup() {
 	rm -rf "$work"
 }
 
+# start_nginx: nginx serving $work/www with sendfile, 2 workers; sets $ngport
+start_nginx() {
+	ngport=$(free_port)
+	mkdir -p "$work/nginx"
+	cat >"$work/nginx/nginx.conf" <<-NGX
+	worker_processes 2;
+	pid $work/nginx/nginx.pid;
+	error_log $work/nginx/error.log;
+	events { worker_connections 4096; }
+	http {
+		access_log off; sendfile on; tcp_nopush on; keepalive_requests 1000000;
+		client_body_temp_path $work/nginx/b; proxy_temp_path $work/nginx/p;
+		fastcgi_temp_path $work/nginx/f; uwsgi_temp_path $work/nginx/u;
+		scgi_temp_path $work/nginx/s;
+		server { listen 127.0.0.1:$ngport; root $work/www; }
+	}
+	NGX
+	nginx -c "$work/nginx/nginx.conf" -p "$work/nginx"
+}
+
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }

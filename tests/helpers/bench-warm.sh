@@ -9,18 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${RUNS:-3} NOBJ=${NOBJ:-64} CONNS=${CONNS:-16} SECS=${SECS:-5}
-bin=$PWD/bin
-work=$(mktemp -d /tmp/ais-bench.XXXXXX)
-chmod 755 "$work"	# nginx workers run as nobody
-export AIS_CLUSTER_DIR=$work/cluster
-
-cleanup() {
-	"$bin/ais-ctl" cluster down >/dev/null 2>&1 || true
-	[ -f "$work/nginx/nginx.pid" ] && kill -QUIT "$(cat "$work/nginx/nginx.pid")" 2>/dev/null
-	sleep 0.3
-	rm -rf "$work"
-}
-trap cleanup EXIT
+. tests/helpers/bench-lib.bash
+bench_setup bench-warm
 
 "$bin/ais-ctl" cluster up -P 1 -T 2 --port 0 >/dev/null
 . "$AIS_CLUSTER_DIR/env"
@@ -33,22 +23,7 @@ for i in $(seq -w 1 "$NOBJ"); do
 	    "ais://bench/obj-$i" >/dev/null
 done
 
-ngport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-mkdir -p "$work/nginx"
-cat >"$work/nginx/nginx.conf" <<NGX
-worker_processes 2;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log;
-events { worker_connections 1024; }
-http {
-	access_log off; sendfile on; tcp_nopush on; keepalive_requests 1000000;
-	client_body_temp_path $work/nginx/b; proxy_temp_path $work/nginx/p;
-	fastcgi_temp_path $work/nginx/f; uwsgi_temp_path $work/nginx/u;
-	scgi_temp_path $work/nginx/s;
-	server { listen 127.0.0.1:$ngport; root $work/www; }
-}
-NGX
-nginx -c "$work/nginx/nginx.conf" -p "$work/nginx"
+start_nginx
 
 # the owner of each object, from the proxy's redirect
 : >"$work/owners"
