@@ -5,8 +5,20 @@
  * DESIGN
  * Each loop thread owns an epoll set, a listening socket bound with
  * SO_REUSEPORT, an eventfd for work posted by other threads, and its
- * connections.  Nothing is shared between loops but the server's options,
- * so the hot path takes no lock.
+ * connections.  Nothing is shared between loops but the server's options
+ * and their connection counts, so the hot path takes no lock.  The kernel
+ * spreads connections over the listening sockets by a hash, which leaves
+ * one loop with 12 of 16 connections as often as not, and the requests on
+ * it waiting three times as long: a loop that accepts a connection hands
+ * it to the loop with the fewest.
+ *
+ * Fairness within a loop: an event serves at most one request of its
+ * connection.  A client that sends its next request as soon as it has the
+ * last byte of a response (all of them do) would otherwise be served
+ * again and again from one recv loop, for seconds, while the loop's other
+ * connections wait.  Requests already in a connection's buffer (pipelined)
+ * put it on the loop's ready list, served one request per pass with the
+ * epoll events.
  *
  * A connection's buffer holds the request head at its start and body
  * bytes after it, so the slices of the request stay valid while the body
@@ -47,7 +59,7 @@
 
 #define CONN_BUF_SIZE	(128 * 1024)
 #define HDR_BUF_SIZE	4096
-#define SENDFILE_CHUNK	(4 * 1024 * 1024)
+#define WRITE_TURN	(1024 * 1024)	/* file bytes sent per event */
 #define MAX_EVENTS	256
 
 enum conn_state {
@@ -74,8 +86,11 @@ struct http_conn {
 	bool			 close_after;
 	bool			 peer_gone;
 	bool			 in_lru;
+	bool			 in_ready;
+	unsigned long		 responses;	/* response cycles ended */
 	long long		 last_ms;
 	TAILQ_ENTRY(http_conn)	 lru;
+	TAILQ_ENTRY(http_conn)	 ready;
 	TAILQ_ENTRY(http_conn)	 reap;
 
 	struct http_request	 req;
@@ -126,7 +141,10 @@ struct loop {
 	atomic_bool		 stopping;
 	TAILQ_HEAD(, http_conn)	 lru;
 	TAILQ_HEAD(, http_conn)	 reaplist;
+	TAILQ_HEAD(, http_conn)	 readyq;	/* with buffered requests */
+	size_t			 nready;
 	size_t			 nconns;
+	atomic_int		 load;		/* connections, for balancing */
 	pthread_mutex_t		 post_mu;
 	STAILQ_HEAD(, post)	 posts;
 	char			 date[64];
@@ -451,6 +469,7 @@ conn_next_request(struct http_conn *c)
 	c->body_done = false;
 	c->deferred = false;
 	c->state = CS_HEAD;
+	c->responses++;
 	conn_events(c, EPOLLIN | EPOLLRDHUP);
 	conn_touch(c);
 	/* buffered pipelined bytes are parsed by conn_progress */
@@ -487,16 +506,23 @@ write_head_and_mem(struct http_conn *c)
 	return c->hdr_off < c->hdr_len || c->mem_off < c->mem_len ? 1 : 0;
 }
 
-/* 0 done, 1 wait for the socket, 2 wait for a streamed file to grow. */
+/*
+ * 0 done, 1 wait for the socket, 2 wait for a streamed file to grow.
+ * After WRITE_TURN bytes it waits for the socket too, so that the loop's
+ * other connections get their turn before a fast reader of a large file
+ * gets more.
+ */
 static int
 write_file(struct http_conn *c)
 {
-	size_t want;
+	size_t want, sent = 0;
 	ssize_t n;
 
 	while (c->file_left > 0) {
-		want = c->file_left < SENDFILE_CHUNK ? c->file_left :
-		    SENDFILE_CHUNK;
+		if (sent >= WRITE_TURN)
+			return 1;
+		want = c->file_left < WRITE_TURN - sent ? c->file_left :
+		    WRITE_TURN - sent;
 		if (c->streaming) {
 			if (c->file_off >= c->stream_avail)
 				return 2;
@@ -509,6 +535,7 @@ write_file(struct http_conn *c)
 		if (n == 0)	/* the file shrank under us */
 			return -1;
 		c->file_left -= (size_t)n;
+		sent += (size_t)n;
 	}
 	return 0;
 }
@@ -756,16 +783,18 @@ conn_parse(struct http_conn *c)
 	conn_dispatch(c);
 }
 
+/* Reads and serves up to the end of one response (see DESIGN). */
 static void
 conn_read(struct http_conn *c)
 {
+	unsigned long responses = c->responses;
 	size_t room;
 	ssize_t n;
 
 	for (;;) {
 		if (c->state == CS_HEAD && c->in_len > 0) {
 			conn_parse(c);
-			if (c->state != CS_HEAD)
+			if (c->state != CS_HEAD || c->responses != responses)
 				return;
 		}
 		if (c->state == CS_BODY && c->body_off < c->in_len) {
@@ -887,6 +916,11 @@ conn_close(struct http_conn *c)
 		c->body_ops->on_end(c->body_arg, HTTP_BODY_CUT);
 	}
 	c->state = CS_DEAD;
+	if (c->in_ready) {
+		TAILQ_REMOVE(&l->readyq, c, ready);
+		l->nready--;
+	}
+	c->in_ready = false;
 	epoll_ctl(l->epfd, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
 	c->fd = -1;
@@ -908,8 +942,39 @@ loop_reap(struct loop *l)
 		TAILQ_REMOVE(&l->reaplist, c, reap);
 		resp_reset(c);
 		l->nconns--;
+		atomic_fetch_sub(&l->load, 1);
 		free(c);
 	}
+}
+
+/* The loop with the fewest connections, l itself on a tie. */
+static struct loop *
+least_loaded(struct loop *l)
+{
+	struct http_server *srv = l->srv;
+	struct loop *best = l;
+	int i;
+
+	for (i = 0; i < srv->nloops; i++)
+		if (atomic_load(&srv->loops[i].load) < atomic_load(&best->load))
+			best = &srv->loops[i];
+	return best;
+}
+
+/* On the connection's loop: start watching it. */
+static void
+conn_adopt(struct http_conn *c, void *arg)
+{
+	struct loop *l = c->loop;
+	struct epoll_event ev = { EPOLLIN | EPOLLRDHUP, { .ptr = c } };
+
+	(void)arg;
+	l->nconns++;
+	c->in_lru = true;
+	TAILQ_INSERT_TAIL(&l->lru, c, lru);
+	c->last_ms = now_ms();
+	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, c->fd, &ev) != 0)
+		conn_close(c);
 }
 
 static void
@@ -918,7 +983,6 @@ loop_accept(struct loop *l)
 	struct sockaddr_storage ss;
 	socklen_t slen;
 	struct http_conn *c;
-	struct epoll_event ev;
 	char host[INET6_ADDRSTRLEN];
 	int fd, one = 1;
 
@@ -942,7 +1006,6 @@ loop_accept(struct loop *l)
 			continue;
 		}
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-		c->loop = l;
 		c->fd = fd;
 		c->file_fd = -1;
 		c->state = CS_HEAD;
@@ -952,16 +1015,12 @@ loop_accept(struct loop *l)
 			    ntohs(ss.ss_family == AF_INET ?
 			    ((struct sockaddr_in *)&ss)->sin_port :
 			    ((struct sockaddr_in6 *)&ss)->sin6_port));
-		ev = (struct epoll_event){ EPOLLIN | EPOLLRDHUP, { .ptr = c } };
-		if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {
-			close(fd);
-			free(c);
-			continue;
-		}
-		l->nconns++;
-		c->in_lru = true;
-		TAILQ_INSERT_TAIL(&l->lru, c, lru);
-		c->last_ms = now_ms();
+		c->loop = least_loaded(l);
+		atomic_fetch_add(&c->loop->load, 1);
+		if (c->loop == l)
+			conn_adopt(c, NULL);
+		else
+			conn_post(c, conn_adopt, NULL, false);
 	}
 }
 
@@ -993,21 +1052,33 @@ loop_tick(struct loop *l)
 	}
 }
 
-/*
- * Serves requests already in the buffer (pipelined) one after another,
- * without recursion: each completed response returns here.
- */
+/* A connection with bytes of a next request in its buffer is ready. */
 static void
 conn_progress(struct http_conn *c)
 {
-	size_t before;
+	if (c->state == CS_HEAD && c->in_len > 0 && c->scanned < c->in_len &&
+	    !c->in_ready) {
+		c->in_ready = true;
+		TAILQ_INSERT_TAIL(&c->loop->readyq, c, ready);
+		c->loop->nready++;
+	}
+}
 
-	while (c->state == CS_HEAD && c->in_len > 0 && c->scanned < c->in_len) {
-		before = c->in_len;
+/* One request of each connection that was ready when the pass began. */
+static void
+loop_serve_ready(struct loop *l)
+{
+	size_t n = l->nready;
+	struct http_conn *c;
+
+	/* those served again go back to the tail, for the next pass */
+	while (n-- > 0 && (c = TAILQ_FIRST(&l->readyq)) != NULL) {
+		TAILQ_REMOVE(&l->readyq, c, ready);
+		l->nready--;
+		c->in_ready = false;
 		conn_read(c);
-		if (c->state == CS_HEAD && c->in_len == before &&
-		    c->scanned >= c->in_len)
-			break;
+		conn_progress(c);
+		loop_reap(l);
 	}
 }
 
@@ -1064,11 +1135,13 @@ loop_main(void *arg)
 	int i, n;
 
 	for (;;) {
-		n = epoll_wait(l->epfd, evs, MAX_EVENTS, 1000);
+		n = epoll_wait(l->epfd, evs, MAX_EVENTS, l->nready > 0 ? 0 :
+		    1000);
 		for (i = 0; i < n; i++) {
 			loop_event(l, &evs[i]);
 			loop_reap(l);
 		}
+		loop_serve_ready(l);
 		if (now_ms() - last_tick >= 1000) {
 			loop_tick(l);
 			loop_reap(l);
@@ -1160,9 +1233,11 @@ loop_init(struct loop *l, struct http_server *srv, int port, char *errbuf,
 	l->lfd = l->evfd = l->epfd = -1;
 	TAILQ_INIT(&l->lru);
 	TAILQ_INIT(&l->reaplist);
+	TAILQ_INIT(&l->readyq);
 	STAILQ_INIT(&l->posts);
 	pthread_mutex_init(&l->post_mu, NULL);
 	atomic_init(&l->stopping, false);
+	atomic_init(&l->load, 0);
 	if ((l->lfd = listen_socket(srv->opts.host, port, l == srv->loops,
 	    errbuf, errlen)) < 0)
 		return AIS_EIO;
@@ -1184,6 +1259,7 @@ loop_fini(struct loop *l)
 {
 	struct http_conn *c, *tmp;
 
+	loop_run_posts(l);	/* connections handed over as the loop ended */
 	TAILQ_FOREACH_SAFE(c, &l->lru, lru, tmp)
 		conn_close(c);
 	loop_reap(l);

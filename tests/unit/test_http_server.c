@@ -2,7 +2,7 @@
  * test_http_server.c: the server in-process with a small handler, talked
  * to over real sockets: keep-alive, pipelining, sendfile, HEAD, bodies
  * (Content-Length, chunked, 100-continue), deferral to another thread,
- * and timeouts.
+ * timeouts, and how connections share the loops.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "http_server.h"
 
 static char file_path[] = "/tmp/test_http_server.XXXXXX";
+static atomic_int slow_served;
 
 struct counter {
 	struct http_conn	*c;
@@ -73,6 +75,7 @@ handler(struct http_conn *c, struct http_request *req, void *arg)
 {
 	struct counter *k;
 	pthread_t t;
+	char buf[32];
 	int fd;
 
 	(void)arg;
@@ -87,6 +90,19 @@ handler(struct http_conn *c, struct http_request *req, void *arg)
 		k = calloc(1, sizeof(*k));
 		k->c = c;
 		http_conn_read_body(c, &count_ops, k);
+	} else if (slice_eq(req->path, "/loop")) {	/* which loop serves */
+		snprintf(buf, sizeof(buf), "%lu", (unsigned long)pthread_self());
+		http_resp_start(c, 200);
+		http_resp_send(c, buf, strlen(buf));
+	} else if (slice_eq(req->path, "/slow")) {
+		usleep(2000);
+		atomic_fetch_add(&slow_served, 1);
+		http_resp_start(c, 200);
+		http_resp_send(c, "s", 1);
+	} else if (slice_eq(req->path, "/mark")) {	/* /slow served so far */
+		snprintf(buf, sizeof(buf), "%d", atomic_load(&slow_served));
+		http_resp_start(c, 200);
+		http_resp_send(c, buf, strlen(buf));
 	} else if (slice_eq(req->path, "/defer")) {
 		http_conn_defer(c);
 		pthread_create(&t, NULL, resume_thread, c);
@@ -262,6 +278,74 @@ test_defer_and_resume_from_another_thread(void **state)
 	close(fd);
 }
 
+/* The body of the response to a GET of path, on a kept-alive connection. */
+static void
+get_body(int fd, const char *path, char *body, size_t len)
+{
+	char req[64], buf[4096], *p;
+
+	snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\n\r\n", path);
+	send_all(fd, req);
+	read_responses(fd, buf, sizeof(buf), 1);
+	assert_non_null(p = strstr(buf, "\r\n\r\n"));
+	strlcpy(body, p + 4, len);
+}
+
+/*
+ * The kernel hashes connections over the loops' listening sockets: 16
+ * land 8 and 8 one time in five.  Handed to the loop with the fewest,
+ * they always do.
+ */
+static void
+test_connections_spread_evenly_over_loops(void **state)
+{
+	char first[32] = "", id[32];
+	int fds[16], i, on_first = 0;
+
+	(void)state;
+	for (i = 0; i < 16; i++) {
+		fds[i] = dial();
+		get_body(fds[i], "/loop", id, sizeof(id));
+		if (first[0] == '\0')
+			strlcpy(first, id, sizeof(first));
+		on_first += strcmp(id, first) == 0;
+	}
+	assert_int_equal(on_first, 8);
+	for (i = 0; i < 16; i++)
+		close(fds[i]);
+}
+
+/*
+ * A client that keeps its connection full of requests (50 pipelined,
+ * 2 ms each) must not starve another connection of the same loop: its
+ * one request is served after a few of them, not after all 50.
+ */
+static void
+test_busy_connection_does_not_starve_its_loop(void **state)
+{
+	char ids[3][32], mark[32];
+	int fds[3], i, a = -1, b = -1;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {	/* two of three share a loop */
+		fds[i] = dial();
+		get_body(fds[i], "/loop", ids[i], sizeof(ids[i]));
+	}
+	for (i = 1; i < 3 && a < 0; i++)
+		if (strcmp(ids[i], ids[0]) == 0)
+			a = 0, b = i;
+	if (a < 0)
+		a = 1, b = 2;
+	assert_string_equal(ids[a], ids[b]);
+	for (i = 0; i < 50; i++)
+		send_all(fds[a], "GET /slow HTTP/1.1\r\n\r\n");
+	usleep(1000);
+	get_body(fds[b], "/mark", mark, sizeof(mark));
+	assert_true(atoi(mark) < 10);
+	for (i = 0; i < 3; i++)		/* a's unread responses reset it */
+		close(fds[i]);
+}
+
 static void
 test_idle_connection_is_closed(void **state)
 {
@@ -277,6 +361,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_connections_spread_evenly_over_loops),
+		cmocka_unit_test(test_busy_connection_does_not_starve_its_loop),
 		cmocka_unit_test(test_keepalive_and_pipelining),
 		cmocka_unit_test(test_sendfile_and_head),
 		cmocka_unit_test(test_bodies),
