@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Warm GET throughput of 1 MiB objects on a 1-proxy 2-target cluster, in
+# Warm GET throughput of 1 MiB objects on a 1-proxy 1-target cluster
+# (TARGETS overrides; see bench-matrix.sh for why one), in
 # one run, next to nginx serving the same files with sendfile:
 #   - wrk (URL-rotating script): direct to the owning targets vs nginx;
 #   - curl in parallel (follows redirects): through the proxy's redirect,
@@ -9,10 +10,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${RUNS:-3} NOBJ=${NOBJ:-64} CONNS=${CONNS:-16} SECS=${SECS:-5}
+TARGETS=${TARGETS:-1}
 . tests/helpers/bench-lib.bash
 bench_setup bench-warm
 
-"$bin/ais-ctl" cluster up -P 1 -T 2 --port 0 >/dev/null
+"$bin/ais-ctl" cluster up -P 1 -T "$TARGETS" --port 0 >/dev/null
 . "$AIS_CLUSTER_DIR/env"
 export AIS_ENDPOINT
 "$bin/ais-ctl" bucket create ais://bench >/dev/null
@@ -81,7 +83,7 @@ m() { echo "${res[$1]}" | tr ' ' '\n' | grep . | median; }
 wd=$(m wd) wn=$(m wn) cp=$(m cp) cd=$(m cd) cn=$(m cn)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 cat <<EOT
-warm GET, $NOBJ x 1 MiB objects, 1 proxy + 2 targets, $CONNS connections, median of $RUNS runs
+warm GET, $NOBJ x 1 MiB objects, 1 proxy + $TARGETS target(s), $CONNS connections, median of $RUNS runs
 client        path                  GiB/s   vs nginx   runs
 wrk           direct to owner       $wd    $(ratio "$wd" "$wn")       ${res[wd]}
 wrk           nginx sendfile        $wn    1.00       ${res[wn]}
