@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "ctl.h"
 #include "fs.h"
 #include "state.h"
@@ -315,20 +316,11 @@ print_log_tail(json_t *node)
 	(void)!system(cmd);
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Waits until every node answers and the map is complete. */
 static int
 wait_ready(json_t *cluster, bool whole)
 {
-	long long deadline = now_ms() + UP_TIMEOUT_MS;
+	long long deadline = mono_ms() + UP_TIMEOUT_MS;
 	json_t *nodes = json_object_get(cluster, "nodes"), *n;
 	size_t i;
 	bool ready;
@@ -343,7 +335,7 @@ wait_ready(json_t *cluster, bool whole)
 		if (ready && (!whole || cluster_complete(cluster)))
 			return 0;
 		usleep(100000);
-	} while (now_ms() < deadline);
+	} while (mono_ms() < deadline);
 	json_array_foreach(nodes, i, n) {
 		if (pid_alive((pid_t)json_integer_value(json_object_get(n,
 		    "pid"))) && node_healthy(n))
@@ -451,12 +443,12 @@ cmd_cluster_up(int argc, char **argv)
 static bool
 stop_pid(pid_t pid, int sig, int ms)
 {
-	long long deadline = now_ms() + ms;
+	long long deadline = mono_ms() + ms;
 
 	if (!pid_alive(pid))
 		return true;
 	kill(pid, sig);
-	while (pid_alive(pid) && now_ms() < deadline)
+	while (pid_alive(pid) && mono_ms() < deadline)
 		usleep(20000);
 	return !pid_alive(pid);
 }

@@ -100,6 +100,8 @@ void	report_header(const struct loader *);
 void	report_lines(const struct loader *, const struct op_stats *,
 	    double elapsed_s, double interval_s, bool final);
 void	report_collect(struct loader *, struct op_stats *out, bool reset);
+/* Adds the stats of every op kind of src to dst's. */
+void	stats_add(struct op_stats *dst, const struct op_stats *src);
 
 /* agent.c */
 int	agent_serve(struct loader *, const char *url);

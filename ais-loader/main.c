@@ -310,12 +310,7 @@ loader_run(struct loader *ld, struct op_stats *total, double *elapsed)
 			break;
 		if (interval > 0 && (now - last) * 1000 >= interval) {
 			report_collect(ld, st, true);
-			for (k = 0; k < OP_NKINDS; k++) {
-				hist_merge(&total[k].lat, &st[k].lat);
-				total[k].ops += st[k].ops;
-				total[k].bytes += st[k].bytes;
-				total[k].errors += st[k].errors;
-			}
+			stats_add(total, st);
 			report_lines(ld, st, now - t0, now - last, false);
 			last = now;
 		}
@@ -331,12 +326,7 @@ loader_run(struct loader *ld, struct op_stats *total, double *elapsed)
 	 * the poll that noticed it */
 	*elapsed = (ran_out ? done_at : loader_now()) - t0;
 	report_collect(ld, st, true);
-	for (k = 0; k < OP_NKINDS; k++) {
-		hist_merge(&total[k].lat, &st[k].lat);
-		total[k].ops += st[k].ops;
-		total[k].bytes += st[k].bytes;
-		total[k].errors += st[k].errors;
-	}
+	stats_add(total, st);
 	return 0;
 }
 

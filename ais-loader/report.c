@@ -12,6 +12,19 @@
 static const char *op_names[OP_NKINDS] = { "GET", "PUT" };
 
 void
+stats_add(struct op_stats *dst, const struct op_stats *src)
+{
+	int k;
+
+	for (k = 0; k < OP_NKINDS; k++) {
+		hist_merge(&dst[k].lat, &src[k].lat);
+		dst[k].ops += src[k].ops;
+		dst[k].bytes += src[k].bytes;
+		dst[k].errors += src[k].errors;
+	}
+}
+
+void
 report_collect(struct loader *ld, struct op_stats *out, bool reset)
 {
 	long long i;
@@ -23,16 +36,10 @@ report_collect(struct loader *ld, struct op_stats *out, bool reset)
 	}
 	for (i = 0; i < ld->conf.numworkers; i++) {
 		pthread_mutex_lock(&ld->w[i].mu);
-		for (k = 0; k < OP_NKINDS; k++) {
-			hist_merge(&out[k].lat, &ld->w[i].st[k].lat);
-			out[k].ops += ld->w[i].st[k].ops;
-			out[k].bytes += ld->w[i].st[k].bytes;
-			out[k].errors += ld->w[i].st[k].errors;
-			if (reset) {
-				memset(&ld->w[i].st[k], 0,
-				    sizeof(ld->w[i].st[k]));
-				hist_init(&ld->w[i].st[k].lat);
-			}
+		stats_add(out, ld->w[i].st);
+		for (k = 0; reset && k < OP_NKINDS; k++) {
+			memset(&ld->w[i].st[k], 0, sizeof(ld->w[i].st[k]));
+			hist_init(&ld->w[i].st[k].lat);
 		}
 		pthread_mutex_unlock(&ld->w[i].mu);
 	}

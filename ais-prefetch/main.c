@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "client.h"
 #include "job.h"
 #include "jobcli.h"
@@ -84,9 +85,9 @@ tick(const json_t *job, void *arg)
 		return;
 	if (fw->tty)
 		jobcli_progress(stderr, getprogname(), job, true);
-	else if (!ended && cli_mono_ms() - fw->last_ms >= fw->every_ms) {
+	else if (!ended && mono_ms() - fw->last_ms >= fw->every_ms) {
 		jobcli_progress(stderr, getprogname(), job, false);
-		fw->last_ms = cli_mono_ms();
+		fw->last_ms = mono_ms();
 	}
 }
 
@@ -119,7 +120,7 @@ start(struct jobcli *jc, const struct cli_uri *u, json_t *sel)
 static int
 follow(struct jobcli *jc, const char *id, long long timeout_ms)
 {
-	struct follow fw = { isatty(STDERR_FILENO), 0, cli_mono_ms() };
+	struct follow fw = { isatty(STDERR_FILENO), 0, mono_ms() };
 	long long poll_ms;
 	json_t *job = NULL;
 	ais_err e;

@@ -14,20 +14,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "log.h"
 #include "proxy.h"
 #include "state.h"
 
 #define PUSH_TIMEOUT_MS 2000
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 seen_touch(struct proxy *p, const char *id)
@@ -48,7 +40,7 @@ seen_touch(struct proxy *p, const char *id)
 		p->seen = grown;
 		strlcpy(p->seen[p->nseen++].id, id, NODE_ID_MAX);
 	}
-	p->seen[i].at_ms = now_ms();
+	p->seen[i].at_ms = mono_ms();
 	pthread_mutex_unlock(&p->seen_mu);
 }
 
@@ -203,7 +195,7 @@ static void
 primary_check_nodes(struct proxy *p)
 {
 	long long limit = p->conf.net.keepalive_interval *
-	    p->conf.keepalive_factor, now = now_ms(), at;
+	    p->conf.keepalive_factor, now = mono_ms(), at;
 	struct smap *m, *cur;
 	bool changed = false;
 	size_t i;

@@ -217,12 +217,3 @@ cli_parse_duration(const char *s)
 		return (long long)(v * 3600000);
 	return -1;
 }
-
-long long
-cli_mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}

@@ -55,7 +55,4 @@ void		 table_free(struct table *);
  * malformed. */
 long long	 cli_parse_duration(const char *);
 
-/* Monotonic milliseconds, for intervals and timeouts. */
-long long	 cli_mono_ms(void);
-
 #endif

@@ -53,6 +53,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "http_parser.h"
 #include "http_server.h"
 #include "log.h"
@@ -165,19 +166,10 @@ static void	conn_read(struct http_conn *);
 static void	conn_feed_body(struct http_conn *);
 static void	conn_progress(struct http_conn *);
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void
 conn_touch(struct http_conn *c)
 {
-	c->last_ms = now_ms();
+	c->last_ms = mono_ms();
 	if (c->in_lru) {
 		TAILQ_REMOVE(&c->loop->lru, c, lru);
 		TAILQ_INSERT_TAIL(&c->loop->lru, c, lru);
@@ -972,7 +964,7 @@ conn_adopt(struct http_conn *c, void *arg)
 	l->nconns++;
 	c->in_lru = true;
 	TAILQ_INSERT_TAIL(&l->lru, c, lru);
-	c->last_ms = now_ms();
+	c->last_ms = mono_ms();
 	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, c->fd, &ev) != 0)
 		conn_close(c);
 }
@@ -1029,7 +1021,7 @@ static void
 loop_tick(struct loop *l)
 {
 	const struct http_server_opts *o = &l->srv->opts;
-	long long now = now_ms(), age;
+	long long now = mono_ms(), age;
 	struct http_conn *c, *tmp;
 	struct epoll_event ev = { EPOLLIN, { .ptr = NULL } };
 
@@ -1123,7 +1115,7 @@ loop_drained(struct loop *l)
 	}
 	TAILQ_FOREACH(c, &l->reaplist, reap)
 		busy |= c->deferred || atomic_load(&c->holds) > 0;
-	return !busy || now_ms() >= l->srv->drain_until;
+	return !busy || mono_ms() >= l->srv->drain_until;
 }
 
 static void *
@@ -1131,7 +1123,7 @@ loop_main(void *arg)
 {
 	struct loop *l = arg;
 	struct epoll_event evs[MAX_EVENTS];
-	long long last_tick = now_ms();
+	long long last_tick = mono_ms();
 	int i, n;
 
 	for (;;) {
@@ -1142,10 +1134,10 @@ loop_main(void *arg)
 			loop_reap(l);
 		}
 		loop_serve_ready(l);
-		if (now_ms() - last_tick >= 1000) {
+		if (mono_ms() - last_tick >= 1000) {
 			loop_tick(l);
 			loop_reap(l);
-			last_tick = now_ms();
+			last_tick = mono_ms();
 		}
 		if (atomic_load(&l->stopping)) {
 			if (l->accepting) {
@@ -1332,7 +1324,7 @@ http_server_stop(struct http_server *srv, int drain_ms)
 
 	if (srv == NULL)
 		return;
-	srv->drain_until = now_ms() + drain_ms;
+	srv->drain_until = mono_ms() + drain_ms;
 	for (i = 0; i < srv->nloops; i++) {
 		atomic_store(&srv->loops[i].stopping, true);
 		(void)!write(srv->loops[i].evfd, &one, sizeof(one));

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "jobcli.h"
 
 #define JOBCLI_TIMEOUT_MS	60000	/* a start may add a bucket first */
@@ -201,7 +202,7 @@ jobcli_wait(struct jobcli *jc, const char *id, long long timeout_ms,
     json_t **job)
 {
 	json_t *req = json_pack("{s:s, s:s}", "op", "job_status", "id", id);
-	long long deadline = cli_mono_ms() + timeout_ms, left;
+	long long deadline = mono_ms() + timeout_ms, left;
 	json_t *reply;
 	ais_err e;
 
@@ -216,7 +217,7 @@ jobcli_wait(struct jobcli *jc, const char *id, long long timeout_ms,
 			tick(*job, arg);
 		if (!running(*job))
 			break;
-		left = deadline - cli_mono_ms();
+		left = deadline - mono_ms();
 		if (timeout_ms > 0 && left <= 0) {
 			snprintf(jc->err, sizeof(jc->err), "job %s still "
 			    "running after the timeout", id);

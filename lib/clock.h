@@ -1,0 +1,10 @@
+/*
+ * clock.h: the monotonic clock in milliseconds, for timeouts and
+ * elapsed times (never for dates).
+ */
+#ifndef AIS_CLOCK_H
+#define AIS_CLOCK_H
+
+long long	mono_ms(void);
+
+#endif
