@@ -105,21 +105,72 @@ pid_alive(pid_t pid)
 	return alive;
 }
 
+/* The first port the kernel hands out to outgoing connections. */
 static int
-free_port(void)
+ephemeral_low(void)
+{
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+	int lo = 32768;
+
+	if (f != NULL) {
+		if (fscanf(f, "%d", &lo) != 1)
+			lo = 32768;
+		fclose(f);
+	}
+	return lo;
+}
+
+static bool
+port_free(int port)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET };
-	socklen_t len = sizeof(sin);
-	int fd, port = -1;
+	int fd, one = 1;
+	bool ok;
 
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons((uint16_t)port);
 	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
-		return -1;
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&sin, &len) == 0)
-		port = ntohs(sin.sin_port);
+		return false;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	ok = bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0;
 	close(fd);
-	return port;
+	return ok;
+}
+
+/* Does a node of nodes use port, or is it avoid? */
+static bool
+port_picked(json_t *nodes, int port, int avoid)
+{
+	json_t *n;
+	size_t i;
+
+	json_array_foreach(nodes, i, n)
+		if (json_integer_value(json_object_get(n, "port")) == port ||
+		    json_integer_value(json_object_get(n, "control_port")) ==
+		    port)
+			return true;
+	return port == avoid;
+}
+
+/*
+ * A random free port below the ephemeral range, not one already picked:
+ * a port the kernel picked (bind to 0) is in that range, and an outgoing
+ * connection could take it before the daemon binds it (seen: "control
+ * listen: Address in use").
+ */
+static int
+free_port(json_t *nodes, int avoid)
+{
+	int lo = ephemeral_low(), i, port;
+
+	if (lo <= 11000)
+		lo = 65536;	/* no ephemeral range to keep out of */
+	for (i = 0; i < 1000; i++) {
+		port = 10000 + (int)arc4random_uniform((uint32_t)(lo - 10000));
+		if (!port_picked(nodes, port, avoid) && port_free(port))
+			return port;
+	}
+	errx(EX_TEMPFAIL, "no free port found");
 }
 
 static void
@@ -210,8 +261,9 @@ new_layout(json_t *extra)
 		proxy = i < o.proxies;
 		snprintf(id, sizeof(id), "%c%d", proxy ? 'p' : 't',
 		    proxy ? i + 1 : i - (int)o.proxies + 1);
-		port = o.port == 0 ? free_port() : (int)o.port + i;
-		cport = o.port == 0 ? free_port() : (int)o.port + 1000 + i;
+		port = o.port == 0 ? free_port(nodes, -1) : (int)o.port + i;
+		cport = o.port == 0 ? free_port(nodes, port) :
+		    (int)o.port + 1000 + i;
 		if (i == 0)
 			primary_cport = cport;
 		n = json_pack("{s:s, s:s, s:i, s:i, s:i, s:o}", "id", id,

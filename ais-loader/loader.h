@@ -1,11 +1,13 @@
 /*
  * loader.h: the parts of ais-loader.
  *
- * main.c reads the flags and the object list and runs the load; worker.c
- * is one worker thread (its own curl handle, so connections stay alive,
- * and one reused buffer); report.c prints interval and final lines from
- * the workers' histograms; agent.c lets one ais-loader drive others over
- * nng and merge what they measured.
+ * main.c reads the flags and the object list and runs the load; driver.c
+ * is one thread per CPU that runs its share of the workers' requests at
+ * once on one curl multi handle; worker.c makes a worker's next request
+ * (its own curl handle and buffers, reused) and records how it went;
+ * report.c prints interval and final lines from the workers' histograms;
+ * agent.c lets one ais-loader drive others over nng and merge what they
+ * measured.
  */
 #ifndef AIS_LOADER_H
 #define AIS_LOADER_H
@@ -15,6 +17,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <curl/curl.h>
+
+#include "cksum.h"
 #include "hist.h"
 #include "smap.h"
 
@@ -57,16 +62,47 @@ struct loader_conf {
 	char		*prefix;	/* of the names PUTs make */
 };
 
+/* Room for a URL: a base, /v1/objects/bucket/, an escaped name, a query;
+ * -urls lines are shorter. */
+#define LOADER_URL_MAX	8192
+
+/* The state of one request in flight, for curl's callbacks. */
+struct xfer {
+	struct cksum	 ck;
+	char		 type[16];
+	char		 value[CKSUM_VALUE_MAX];
+	const char	*body;
+	size_t		 len, off;
+};
+
+/* One worker: one request at a time, one after the other. */
 struct worker {
 	struct loader	*ld;
 	int		 id;
-	pthread_t	 thread;
 	uint64_t	 rng;
 	pthread_mutex_t	 mu;		/* guards st */
 	struct op_stats	 st[OP_NKINDS];
 	char		*buf;		/* PUT content, reused */
 	uint64_t	 puts;
 	double		 done_at;	/* loader_now() when it ran out */
+	CURL		*h;		/* kept: its connection stays alive */
+	struct xfer	 x;		/* of the request in flight */
+	enum op_kind	 kind;
+	uint64_t	 t0, size;
+	char		 name[256];	/* of the PUT in flight */
+	char		 url[LOADER_URL_MAX];
+};
+
+/* A thread that runs workers id, id + ndrivers, ... on one multi handle. */
+struct driver {
+	struct loader	*ld;
+	int		 id;
+	pthread_t	 thread;
+	bool		 joined;
+	CURLM		*m;
+	int		 ep;		/* epoll of the multi's sockets */
+	long		 timeout_ms;	/* curl's timer; -1: none */
+	int		 active;	/* workers with a request in flight */
 };
 
 struct loader {
@@ -77,8 +113,12 @@ struct loader {
 	size_t			 nnames, capnames;
 	pthread_mutex_t		 names_mu;
 	struct worker		*w;
+	struct driver		*d;
+	int			 ndrivers;
+	struct curl_slist	*hdrs;		/* of every request */
+	long			 bufsize;	/* curl's receive buffer */
 	long long		 duration_ms;
-	atomic_bool		 stop;
+	atomic_bool		 stop;		/* requests after it not counted */
 	atomic_ullong		 get_seq;	/* next name of an epoch */
 	atomic_ullong		 put_bytes;
 	atomic_ullong		 puts;
@@ -88,7 +128,15 @@ struct loader {
 };
 
 /* worker.c */
-void	*worker_main(void *);
+/* Sets up w's curl handle; returns false when out of memory. */
+bool	 worker_init(struct worker *w);
+void	 worker_fini(struct worker *w);
+/* Prepares w's next request; false when there is no more work. */
+bool	 worker_next(struct worker *w);
+/* Records how w's request went. */
+void	 worker_done(struct worker *w, CURLcode rc);
+/* The headers of every request (Range, S3's). */
+struct curl_slist *loader_headers(const struct loader *);
 void	 loader_add_name(struct loader *, const char *);
 /* Remembers a PUT's name for -cleanup. */
 void	 loader_add_put(struct loader *, const char *);
@@ -102,6 +150,9 @@ void	report_lines(const struct loader *, const struct op_stats *,
 void	report_collect(struct loader *, struct op_stats *out, bool reset);
 /* Adds the stats of every op kind of src to dst's. */
 void	stats_add(struct op_stats *dst, const struct op_stats *src);
+
+/* driver.c: runs until its workers run out of work or ld->stop. */
+void	*driver_main(void *);
 
 /* agent.c */
 int	agent_serve(struct loader *, const char *url);

@@ -35,7 +35,7 @@ static const struct opt options[] = {
 	    "how long (30s, 5m, 1h; 0: until -epochs or PUT limits)", 0, 0,
 	    true },
 	{ "numworkers", 0, OPT_INT, &cf.numworkers, "N", "10",
-	    "concurrent requests (one thread and connection each)", 1, 4096,
+	    "concurrent requests (one connection each)", 1, 4096,
 	    true },
 	{ "pctput", 0, OPT_INT, &cf.pctput, "P", "0",
 	    "percentage of PUTs", 0, 100, true },
@@ -241,8 +241,9 @@ loader_now(void)
 static int
 start_workers(struct loader *ld)
 {
-	long long i;
 	uint64_t seed = (uint64_t)cf.seed;
+	long long i, per;
+	long ncpu;
 	size_t j;
 
 	if ((ld->w = calloc((size_t)cf.numworkers, sizeof(*ld->w))) == NULL)
@@ -264,8 +265,25 @@ start_workers(struct loader *ld)
 				w->buf[j] = (char)(w->rng >> (j % 56));
 		}
 	}
-	for (i = 0; i < cf.numworkers; i++)
-		pthread_create(&ld->w[i].thread, NULL, worker_main, &ld->w[i]);
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	ld->ndrivers = (int)(ncpu < 1 ? 1 : ncpu < cf.numworkers ? ncpu :
+	    cf.numworkers);
+	if ((ld->d = calloc((size_t)ld->ndrivers, sizeof(*ld->d))) == NULL ||
+	    (ld->hdrs = loader_headers(ld)) == NULL)
+		return EX_OSERR;
+	/* The receive buffers of one thread's connections share 64 KiB, so
+	 * they stay in cache: one connection reads fastest with 64 KiB (8 KiB
+	 * read 2.2 GiB/s, 64 KiB 4.6), 32 connections a thread with 8 KiB
+	 * (4.9 GiB/s, 4.2 with 64 KiB each); 8 KiB is wrk's buffer. */
+	per = (cf.numworkers + ld->ndrivers - 1) / ld->ndrivers;
+	ld->bufsize = per > 8 ? 8192 : 65536 / (long)per;
+	for (i = 0; i < ld->ndrivers; i++) {
+		ld->d[i].ld = ld;
+		ld->d[i].id = (int)i;
+		if (pthread_create(&ld->d[i].thread, NULL, driver_main,
+		    &ld->d[i]) != 0)
+			abort();
+	}
 	return 0;
 }
 
@@ -273,14 +291,14 @@ start_workers(struct loader *ld)
 static bool
 workers_done(struct loader *ld)
 {
-	long long i;
+	int i;
 
-	for (i = 0; i < cf.numworkers; i++) {
-		if (ld->w[i].thread == 0)
-			continue;	/* joined before */
-		if (pthread_tryjoin_np(ld->w[i].thread, NULL) != 0)
+	for (i = 0; i < ld->ndrivers; i++) {
+		if (ld->d[i].joined)
+			continue;
+		if (pthread_tryjoin_np(ld->d[i].thread, NULL) != 0)
 			return false;
-		ld->w[i].thread = 0;
+		ld->d[i].joined = true;
 	}
 	return true;
 }
@@ -289,7 +307,7 @@ int
 loader_run(struct loader *ld, struct op_stats *total, double *elapsed)
 {
 	long long interval = cli_parse_duration(cf.statsinterval), i;
-	double t0, last, now, done_at = 0;
+	double t0, last, now, end, done_at = 0;
 	struct op_stats st[OP_NKINDS];
 	bool ran_out;
 	int rc, k;
@@ -315,16 +333,18 @@ loader_run(struct loader *ld, struct op_stats *total, double *elapsed)
 			last = now;
 		}
 	}
+	end = loader_now();
 	atomic_store(&ld->stop, true);
-	for (i = 0; i < cf.numworkers; i++) {
-		if (ld->w[i].thread != 0)
-			pthread_join(ld->w[i].thread, NULL);
+	for (i = 0; i < ld->ndrivers; i++)
+		if (!ld->d[i].joined)
+			pthread_join(ld->d[i].thread, NULL);
+	for (i = 0; i < cf.numworkers; i++)
 		if (ld->w[i].done_at > done_at)
 			done_at = ld->w[i].done_at;
-	}
 	/* a run that ran out of work ends with its last worker, not with
-	 * the poll that noticed it */
-	*elapsed = (ran_out ? done_at : loader_now()) - t0;
+	 * the poll that noticed it; one that timed out ends at the stop,
+	 * after which no request is counted */
+	*elapsed = (ran_out ? done_at : end) - t0;
 	report_collect(ld, st, true);
 	stats_add(total, st);
 	return 0;
@@ -341,6 +361,8 @@ loader_free(struct loader *ld)
 		pthread_mutex_destroy(&ld->w[i].mu);
 	}
 	free(ld->w);
+	free(ld->d);
+	curl_slist_free_all(ld->hdrs);
 	for (j = 0; j < ld->nnames; j++)
 		free(ld->names[j]);
 	free(ld->names);

@@ -1,9 +1,10 @@
 /*
- * worker.c: one load worker: a thread with its own curl handle (so
- * connections are kept alive) and one buffer of random content that every
- * PUT sends a prefix of; a GET's body is discarded as it arrives (or only
- * hashed, with -verifyhash).  Nothing is allocated per request but the
- * URL string.
+ * worker.c: one load worker's requests: the next GET or PUT set up on the
+ * worker's own curl handle (its connection is kept alive), and how it went
+ * recorded in the worker's histograms.  Every PUT sends a prefix of one
+ * buffer of random content; a GET's body is discarded as it arrives (or
+ * only hashed, with -verifyhash).  Nothing is allocated per request: the
+ * URL is built in the worker's buffer.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,47 +75,44 @@ loader_add_put(struct loader *ld, const char *name)
 	pthread_mutex_unlock(&ld->names_mu);
 }
 
-/* The URL of an object for this request (malloc'ed). */
-static char *
-object_url(struct loader *ld, struct worker *w, const char *name)
+/* The URL of an object, in buf; false when it does not fit. */
+static bool
+object_url(struct loader *ld, struct worker *w, const char *name, char *buf,
+    size_t len)
 {
 	const struct loader_conf *c = &ld->conf;
 	const struct snode *node;
 	const char *base = ld->endpoint;
-	char uname[FS_OBJNAME_MAX + 128], *enc, *url;
+	char uname[FS_OBJNAME_MAX + 128];
 	size_t n;
 	int r;
 
 	if (c->urls != NULL)
-		return strdup(name);
-	if ((enc = client_escape(name)) == NULL)
-		return NULL;
-	if (c->s3endpoint != NULL) {
-		r = asprintf(&url, "%s/%s/%s", c->s3endpoint, c->bucket, enc);
-		free(enc);
-		return r < 0 ? NULL : url;
+		return strlcpy(buf, name, len) < len;
+	if (c->s3endpoint != NULL)
+		r = snprintf(buf, len, "%s/%s/", c->s3endpoint, c->bucket);
+	else {
+		if (c->direct) {
+			n = hrw_uname(uname, sizeof(uname), c->provider,
+			    c->bucket, name);
+			if ((node = smap_owner(ld->smap, hrw_digest(uname,
+			    n))) != NULL)
+				base = node->url;
+		} else if (c->randomproxy && ld->smap->nproxies > 0)
+			base = ld->smap->proxies[rng_next(&w->rng) %
+			    ld->smap->nproxies].url;
+		r = snprintf(buf, len, "%s/v1/objects/%s/", base, c->bucket);
 	}
-	if (c->direct) {
-		n = hrw_uname(uname, sizeof(uname), c->provider, c->bucket,
-		    name);
-		if ((node = smap_owner(ld->smap, hrw_digest(uname, n))) != NULL)
-			base = node->url;
-	} else if (c->randomproxy && ld->smap->nproxies > 0)
-		base = ld->smap->proxies[rng_next(&w->rng) %
-		    ld->smap->nproxies].url;
-	r = asprintf(&url, "%s/v1/objects/%s/%s?provider=%s", base, c->bucket,
-	    enc, c->provider);
-	free(enc);
-	return r < 0 ? NULL : url;
+	if (r < 0 || (size_t)r >= len || (n = client_escape_to(buf + r,
+	    len - (size_t)r, name)) == 0)
+		return false;
+	if (c->s3endpoint != NULL)
+		return true;
+	r += (int)n;
+	n = (size_t)snprintf(buf + r, len - (size_t)r, "?provider=%s",
+	    c->provider);
+	return n < len - (size_t)r;
 }
-
-struct xfer {
-	struct cksum	 ck;
-	char		 type[16];
-	char		 value[CKSUM_VALUE_MAX];
-	const char	*body;
-	size_t		 len, off;
-};
 
 static size_t
 discard(char *data, size_t size, size_t n, void *arg)
@@ -196,86 +194,28 @@ verified(struct xfer *x)
 }
 
 static void
-do_get(struct worker *w, CURL *h, const char *name, struct curl_slist *hdrs)
+set_get(struct worker *w)
 {
-	struct loader *ld = w->ld;
-	struct xfer x;
-	curl_off_t got = 0;
-	uint64_t t0;
-	long code = 0;
-	char *url;
-	bool ok;
+	CURL *h = w->h;
 
-	memset(&x, 0, sizeof(x));
-	cksum_init(&x.ck, CKSUM_NONE);
-	if ((url = object_url(ld, w, name)) == NULL)
-		return;
-	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &x);
 	/* without a header function, curl hands headers to the write
 	 * function when HEADERDATA is set: keep it unset then */
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, ld->conf.verifyhash ?
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, w->ld->conf.verifyhash ?
 	    header : NULL);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, ld->conf.verifyhash ? &x :
-	    NULL);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-	t0 = now_us();
-	ok = curl_easy_perform(h) == CURLE_OK;
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-	curl_easy_getinfo(h, CURLINFO_SIZE_DOWNLOAD_T, &got);
-	ok = ok && code >= 200 && code <= 299 && verified(&x);
-	record(w, OP_GET, now_us() - t0, (uint64_t)got, ok);
-	cksum_abort(&x.ck);
-	free(url);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, w->ld->conf.verifyhash ?
+	    &w->x : NULL);
 }
 
 static void
-do_put(struct worker *w, CURL *h, struct curl_slist *hdrs)
+set_put(struct worker *w)
 {
-	struct loader *ld = w->ld;
-	const struct loader_conf *c = &ld->conf;
-	char name[256], *url;
-	struct xfer x;
-	uint64_t t0, size;
-	long code = 0;
-	bool ok;
+	CURL *h = w->h;
 
-	size = (uint64_t)c->minsize + (c->maxsize > c->minsize ?
-	    rng_next(&w->rng) % (uint64_t)(c->maxsize - c->minsize + 1) : 0);
-	snprintf(name, sizeof(name), "%s%llx-%d-%llu", c->prefix,
-	    (unsigned long long)c->seed, w->id, (unsigned long long)w->puts++);
-	if ((url = object_url(ld, w, name)) == NULL)
-		return;
-	memset(&x, 0, sizeof(x));
-	x.body = w->buf;
-	x.len = size;
-	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
-	curl_easy_setopt(h, CURLOPT_READFUNCTION, put_read);
-	curl_easy_setopt(h, CURLOPT_READDATA, &x);
-	curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, put_seek);
-	curl_easy_setopt(h, CURLOPT_SEEKDATA, &x);
-	curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)size);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &x);
+	curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)w->size);
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, NULL);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, NULL);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-	cksum_init(&x.ck, CKSUM_NONE);
-	t0 = now_us();
-	ok = curl_easy_perform(h) == CURLE_OK;
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-	ok = ok && code >= 200 && code <= 299;
-	record(w, OP_PUT, now_us() - t0, size, ok);
-	curl_easy_setopt(h, CURLOPT_UPLOAD, 0L);
-	if (ok) {
-		atomic_fetch_add(&ld->put_bytes, size);
-		loader_add_name(ld, name);
-		loader_add_put(ld, name);
-	}
-	free(url);
 }
 
 /* The next object to GET; NULL when an epoch-bounded run is done. */
@@ -312,8 +252,85 @@ may_put(struct loader *ld)
 	    (unsigned long long)c->totalputsize;
 }
 
-static struct curl_slist *
-request_headers(const struct loader *ld)
+/* Names the next PUT and picks its size. */
+static void
+next_put(struct worker *w)
+{
+	const struct loader_conf *c = &w->ld->conf;
+
+	w->size = (uint64_t)c->minsize + (c->maxsize > c->minsize ?
+	    rng_next(&w->rng) % (uint64_t)(c->maxsize - c->minsize + 1) : 0);
+	snprintf(w->name, sizeof(w->name), "%s%llx-%d-%llu", c->prefix,
+	    (unsigned long long)c->seed, w->id, (unsigned long long)w->puts++);
+}
+
+bool
+worker_next(struct worker *w)
+{
+	struct loader *ld = w->ld;
+	const char *name;
+
+	for (;;) {
+		if (atomic_load(&ld->stop))
+			return false;
+		if (ld->conf.pctput > 0 && (int)(rng_next(&w->rng) % 100) <
+		    ld->conf.pctput && may_put(ld)) {
+			w->kind = OP_PUT;
+			next_put(w);
+			name = w->name;
+		} else if (ld->conf.pctput == 100)
+			return false;	/* PUT limits reached */
+		else if ((name = next_name(w)) == NULL)
+			return false;	/* epochs done, or nothing to read */
+		else
+			w->kind = OP_GET;
+		memset(&w->x, 0, sizeof(w->x));
+		cksum_init(&w->x.ck, CKSUM_NONE);
+		if (object_url(ld, w, name, w->url, sizeof(w->url)))
+			break;
+		record(w, w->kind, 0, 0, false);	/* too long a URL */
+	}
+	curl_easy_setopt(w->h, CURLOPT_URL, w->url);
+	curl_easy_setopt(w->h, CURLOPT_UPLOAD, 0L);
+	if (w->kind == OP_PUT) {
+		w->x.body = w->buf;
+		w->x.len = w->size;
+		set_put(w);
+	} else
+		set_get(w);
+	w->t0 = now_us();
+	return true;
+}
+
+void
+worker_done(struct worker *w, CURLcode rc)
+{
+	struct loader *ld = w->ld;
+	curl_off_t got = 0;
+	long code = 0;
+	bool ok;
+
+	curl_easy_getinfo(w->h, CURLINFO_RESPONSE_CODE, &code);
+	ok = rc == CURLE_OK && code >= 200 && code <= 299;
+	if (w->kind == OP_PUT && ok) {
+		atomic_fetch_add(&ld->put_bytes, w->size);
+		loader_add_name(ld, w->name);
+		loader_add_put(ld, w->name);
+	}
+	/* a request that ends after the run does is not counted */
+	if (!atomic_load(&ld->stop)) {
+		if (w->kind == OP_GET) {
+			curl_easy_getinfo(w->h, CURLINFO_SIZE_DOWNLOAD_T, &got);
+			record(w, OP_GET, now_us() - w->t0, (uint64_t)got,
+			    ok && verified(&w->x));
+		} else
+			record(w, OP_PUT, now_us() - w->t0, w->size, ok);
+	}
+	cksum_abort(&w->x.ck);
+}
+
+struct curl_slist *
+loader_headers(const struct loader *ld)
 {
 	struct curl_slist *h = curl_slist_append(NULL, "Expect:");
 	char range[96];
@@ -334,81 +351,77 @@ request_headers(const struct loader *ld)
 	return h;
 }
 
-static void
-setup_handle(const struct loader *ld, CURL *h, char *userpwd, size_t len)
+static bool
+setup_handle(const struct loader *ld, CURL *h)
 {
 	const char *key = getenv("AWS_ACCESS_KEY_ID");
 	const char *secret = getenv("AWS_SECRET_ACCESS_KEY");
 	const char *region = getenv("AWS_REGION");
-	static char sigv4[96];
+	char sigv4[96], userpwd[512];
 
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
-	/* 64 KiB: a receive buffer that stays in L2 (512 KiB halved the
-	 * throughput of one connection) */
-	curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 64L * 1024);
+	curl_easy_setopt(h, CURLOPT_BUFFERSIZE, ld->bufsize);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, ld->hdrs);
 	if (ld->conf.s3endpoint != NULL && key != NULL && secret != NULL) {
+		/* curl copies string options */
 		snprintf(sigv4, sizeof(sigv4), "aws:amz:%s:s3", region != NULL ?
 		    region : "us-east-1");
-		snprintf(userpwd, len, "%s:%s", key, secret);
+		if ((size_t)snprintf(userpwd, sizeof(userpwd), "%s:%s", key,
+		    secret) >= sizeof(userpwd))
+			return false;
 		curl_easy_setopt(h, CURLOPT_AWS_SIGV4, sigv4);
 		curl_easy_setopt(h, CURLOPT_USERPWD, userpwd);
 	}
+	return true;
 }
 
-void *
-worker_main(void *arg)
+bool
+worker_init(struct worker *w)
 {
-	struct worker *w = arg;
-	struct loader *ld = w->ld;
-	struct curl_slist *hdrs = request_headers(ld);
-	char userpwd[512];
-	const char *name;
-	CURL *h;
+	if ((w->h = curl_easy_init()) == NULL)
+		return false;
+	if (!setup_handle(w->ld, w->h))
+		return false;
+	curl_easy_setopt(w->h, CURLOPT_PRIVATE, w);
+	curl_easy_setopt(w->h, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(w->h, CURLOPT_WRITEDATA, &w->x);
+	curl_easy_setopt(w->h, CURLOPT_READFUNCTION, put_read);
+	curl_easy_setopt(w->h, CURLOPT_READDATA, &w->x);
+	curl_easy_setopt(w->h, CURLOPT_SEEKFUNCTION, put_seek);
+	curl_easy_setopt(w->h, CURLOPT_SEEKDATA, &w->x);
+	return true;
+}
 
-	if ((h = curl_easy_init()) == NULL)
-		return NULL;
-	setup_handle(ld, h, userpwd, sizeof(userpwd));
-	while (!atomic_load(&ld->stop)) {
-		if (ld->conf.pctput > 0 && (int)(rng_next(&w->rng) % 100) <
-		    ld->conf.pctput && may_put(ld)) {
-			do_put(w, h, hdrs);
-			continue;
-		}
-		if (ld->conf.pctput == 100)
-			break;		/* PUT limits reached */
-		if ((name = next_name(w)) == NULL)
-			break;		/* epochs done, or nothing to read */
-		do_get(w, h, name, hdrs);
-	}
-	w->done_at = loader_now();
-	curl_slist_free_all(hdrs);
-	curl_easy_cleanup(h);
-	return NULL;
+void
+worker_fini(struct worker *w)
+{
+	curl_easy_cleanup(w->h);
+	w->h = NULL;
 }
 
 int
 loader_cleanup(struct loader *ld)
 {
 	CURL *h = curl_easy_init();
-	char *url, userpwd[512];
+	char url[LOADER_URL_MAX];
 	int failed = 0;
 	size_t i;
 
-	if (h == NULL)
+	if (h == NULL || !setup_handle(ld, h)) {
+		curl_easy_cleanup(h);
 		return -1;
-	setup_handle(ld, h, userpwd, sizeof(userpwd));
+	}
 	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "DELETE");
 	curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
 	for (i = 0; i < ld->nput_names; i++) {
-		if ((url = object_url(ld, &ld->w[0], ld->put_names[i])) ==
-		    NULL)
+		if (!object_url(ld, &ld->w[0], ld->put_names[i], url,
+		    sizeof(url)))
 			continue;
 		curl_easy_setopt(h, CURLOPT_URL, url);
 		if (curl_easy_perform(h) != CURLE_OK)
 			failed++;
-		free(url);
 	}
 	curl_easy_cleanup(h);
 	return failed;

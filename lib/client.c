@@ -301,27 +301,43 @@ client_resp_free(struct client_resp *r)
 	memset(r, 0, sizeof(*r));
 }
 
+size_t
+client_escape_to(char *out, size_t len, const char *name)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	unsigned char ch;
+	size_t o = 0;
+
+	for (; *name != '\0'; name++) {
+		ch = (unsigned char)*name;
+		if (o + 4 > len)
+			return 0;
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || strchr("-._~/", ch) != NULL)
+			out[o++] = (char)ch;
+		else {
+			out[o++] = '%';
+			out[o++] = hex[ch >> 4];
+			out[o++] = hex[ch & 15];
+		}
+	}
+	if (len == 0)
+		return 0;
+	out[o] = '\0';
+	return o;
+}
+
 char *
 client_escape(const char *name)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	size_t n = strlen(name), i;
-	char *out, *o;
-	unsigned char ch;
+	size_t len = 3 * strlen(name) + 4;
+	char *out;
 
-	if ((out = malloc(3 * n + 1)) == NULL)
+	if ((out = malloc(len)) == NULL)
 		return NULL;
-	for (i = 0, o = out; i < n; i++) {
-		ch = (unsigned char)name[i];
-		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		    (ch >= '0' && ch <= '9') || strchr("-._~/", ch) != NULL)
-			*o++ = (char)ch;
-		else {
-			*o++ = '%';
-			*o++ = hex[ch >> 4];
-			*o++ = hex[ch & 15];
-		}
+	if (client_escape_to(out, len, name) == 0 && *name != '\0') {
+		free(out);
+		return NULL;
 	}
-	*o = '\0';
 	return out;
 }

@@ -62,6 +62,8 @@ const char *client_error(const struct client *);
 
 /* Percent-encodes an object name for a path; '/' is kept. */
 char	*client_escape(const char *name);
+/* The same into out[len]: the length, or 0 when it does not fit. */
+size_t	 client_escape_to(char *out, size_t len, const char *name);
 
 /* Maps an HTTP status to an ais_err (404 -> AIS_ENOENT, ...). */
 ais_err	client_status_err(long status);

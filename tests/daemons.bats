@@ -40,8 +40,7 @@ setup() {
 }
 
 @test "settings come from the config file, and the command line overrides them" {
-	port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-	cport=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	{ read -r port; read -r cport; } < <(free_port 2)
 	cat >"$BATS_TEST_TMPDIR/p.conf" <<-EOF
 	port = 1
 	control-port = $cport
@@ -61,7 +60,7 @@ setup() {
 }
 
 @test "a target refuses to start on a port in use, with a clear error" {
-	port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	port=$(free_port)
 	/usr/bin/python3 -c "import socket,time; s=socket.socket(); s.bind(('127.0.0.1',$port)); s.listen(); time.sleep(5)" &
 	sleep 0.3
 	run ais-target -d -m "$BATS_TEST_TMPDIR/mp" --port "$port" --control-port 0

@@ -13,10 +13,6 @@ teardown() {
 	pkill -TERM -f "valgrind.*--log-file=$D" 2>/dev/null || true
 }
 
-free_port() {
-	/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
 vg() {		# vg NAME CMD...: a daemon under valgrind, in the background
 	local name=$1
 	shift
@@ -25,7 +21,7 @@ vg() {		# vg NAME CMD...: a daemon under valgrind, in the background
 }
 
 @test "proxy and target under valgrind: no errors, all heap freed after PUT, GET, range, list, bad input, bucket destroy" {
-	pp=$(free_port) pc=$(free_port) tp=$(free_port) tc=$(free_port)
+	{ read -r pp; read -r pc; read -r tp; read -r tc; } < <(free_port 4)
 	vg proxy "$REL/ais-proxy" -d --dir "$D/p" --id p1 --port $pp --control-port $pc
 	vg target "$REL/ais-target" -d -m "$D/t" --id t1 --port $tp --control-port $tc \
 	    --primary tcp://127.0.0.1:$pc

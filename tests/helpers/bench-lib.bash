@@ -41,8 +41,8 @@ start_nginx() {
 	nginx -c "$work/nginx/nginx.conf" -p "$work/nginx"
 }
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+free_port() {		# [N]: N distinct ports, one a line
+	/usr/bin/python3 "$(dirname "${BASH_SOURCE[0]}")/free-port.py" "$@"
 }
 
 # median: of the numbers on stdin, one a line

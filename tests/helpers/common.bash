@@ -81,8 +81,8 @@ work_files() {
 
 # ---- backends for remote buckets ----
 
-free_port() {
-	/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+free_port() {		# [N]: N distinct ports, one a line
+	/usr/bin/python3 "$(dirname "${BASH_SOURCE[0]}")/free-port.py" "$@"
 }
 
 listening() {	# listening PORT
