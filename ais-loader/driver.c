@@ -4,8 +4,10 @@
  * worker, blocked in curl_easy_perform, spent a fifth of the loader's CPU
  * switching between threads; a thread per CPU does not.
  */
+#include <err.h>
 #include <errno.h>
 #include <sys/epoll.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include "loader.h"
@@ -115,9 +117,10 @@ driver_main(void *arg)
 	int i;
 
 	d->timeout_ms = -1;
-	if ((d->ep = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
-	    (d->m = curl_multi_init()) == NULL)
-		goto out;
+	if ((d->ep = epoll_create1(EPOLL_CLOEXEC)) < 0)
+		err(EX_OSERR, "epoll_create1");
+	if ((d->m = curl_multi_init()) == NULL)
+		errx(EX_OSERR, "out of memory");
 	curl_multi_setopt(d->m, CURLMOPT_SOCKETFUNCTION, on_socket);
 	curl_multi_setopt(d->m, CURLMOPT_SOCKETDATA, d);
 	curl_multi_setopt(d->m, CURLMOPT_TIMERFUNCTION, on_timer);
@@ -125,7 +128,7 @@ driver_main(void *arg)
 	for (i = d->id; i < ld->conf.numworkers; i += ld->ndrivers) {
 		w = &ld->w[i];
 		if (!worker_init(w))
-			break;
+			errx(EX_OSERR, "out of memory");
 		if (worker_next(w)) {
 			curl_multi_add_handle(d->m, w->h);
 			d->active++;
@@ -134,13 +137,10 @@ driver_main(void *arg)
 	}
 	run(d);
 	for (i = d->id; i < ld->conf.numworkers; i += ld->ndrivers) {
-		if (ld->w[i].h != NULL)
-			curl_multi_remove_handle(d->m, ld->w[i].h);
+		curl_multi_remove_handle(d->m, ld->w[i].h);
 		worker_fini(&ld->w[i]);
 	}
 	curl_multi_cleanup(d->m);
-out:
-	if (d->ep >= 0)
-		close(d->ep);
+	close(d->ep);
 	return NULL;
 }

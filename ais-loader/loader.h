@@ -128,7 +128,7 @@ struct loader {
 };
 
 /* worker.c */
-/* Sets up w's curl handle; returns false when out of memory. */
+/* Sets up w's curl handle; false when out of memory. */
 bool	 worker_init(struct worker *w);
 void	 worker_fini(struct worker *w);
 /* Prepares w's next request; false when there is no more work. */

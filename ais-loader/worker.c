@@ -351,13 +351,13 @@ loader_headers(const struct loader *ld)
 	return h;
 }
 
-static bool
+static void
 setup_handle(const struct loader *ld, CURL *h)
 {
 	const char *key = getenv("AWS_ACCESS_KEY_ID");
 	const char *secret = getenv("AWS_SECRET_ACCESS_KEY");
 	const char *region = getenv("AWS_REGION");
-	char sigv4[96], userpwd[512];
+	char sigv4[96];
 
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
@@ -368,13 +368,10 @@ setup_handle(const struct loader *ld, CURL *h)
 		/* curl copies string options */
 		snprintf(sigv4, sizeof(sigv4), "aws:amz:%s:s3", region != NULL ?
 		    region : "us-east-1");
-		if ((size_t)snprintf(userpwd, sizeof(userpwd), "%s:%s", key,
-		    secret) >= sizeof(userpwd))
-			return false;
 		curl_easy_setopt(h, CURLOPT_AWS_SIGV4, sigv4);
-		curl_easy_setopt(h, CURLOPT_USERPWD, userpwd);
+		curl_easy_setopt(h, CURLOPT_USERNAME, key);
+		curl_easy_setopt(h, CURLOPT_PASSWORD, secret);
 	}
-	return true;
 }
 
 bool
@@ -382,8 +379,7 @@ worker_init(struct worker *w)
 {
 	if ((w->h = curl_easy_init()) == NULL)
 		return false;
-	if (!setup_handle(w->ld, w->h))
-		return false;
+	setup_handle(w->ld, w->h);
 	curl_easy_setopt(w->h, CURLOPT_PRIVATE, w);
 	curl_easy_setopt(w->h, CURLOPT_WRITEFUNCTION, discard);
 	curl_easy_setopt(w->h, CURLOPT_WRITEDATA, &w->x);
@@ -409,10 +405,9 @@ loader_cleanup(struct loader *ld)
 	int failed = 0;
 	size_t i;
 
-	if (h == NULL || !setup_handle(ld, h)) {
-		curl_easy_cleanup(h);
+	if (h == NULL)
 		return -1;
-	}
+	setup_handle(ld, h);
 	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "DELETE");
 	curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
 	for (i = 0; i < ld->nput_names; i++) {

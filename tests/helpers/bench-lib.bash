@@ -46,7 +46,7 @@ free_port() {		# [N]: N distinct ports, one a line
 }
 
 # median: of the numbers on stdin, one a line
-median() { sort -n | awk '{ v[NR]=$1 } END { print v[int((NR+1)/2)] }'; }
+median() { sort -g | awk '{ v[NR]=$1 } END { print NR % 2 ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2 }'; }
 
 # start_s3rver: s3rver with the bucket "bench" in $work; sets $s3 (its URL)
 # and the credentials it takes.
