@@ -89,6 +89,8 @@ struct worker {
 	struct xfer	 x;		/* of the request in flight */
 	enum op_kind	 kind;
 	uint64_t	 t0, size;
+	long		 readsize;	/* curl's receive buffer */
+	uint64_t	 last_len;	/* bytes the last GET read */
 	char		 name[256];	/* of the PUT in flight */
 	char		 url[LOADER_URL_MAX];
 };
@@ -116,7 +118,7 @@ struct loader {
 	struct driver		*d;
 	int			 ndrivers;
 	struct curl_slist	*hdrs;		/* of every request */
-	long			 bufsize;	/* curl's receive buffer */
+	int			 per_driver;	/* workers a driver runs */
 	long long		 duration_ms;
 	atomic_bool		 stop;		/* requests after it not counted */
 	atomic_ullong		 get_seq;	/* next name of an epoch */

@@ -242,7 +242,7 @@ static int
 start_workers(struct loader *ld)
 {
 	uint64_t seed = (uint64_t)cf.seed;
-	long long i, per;
+	long long i;
 	long ncpu;
 	size_t j;
 
@@ -271,12 +271,8 @@ start_workers(struct loader *ld)
 	if ((ld->d = calloc((size_t)ld->ndrivers, sizeof(*ld->d))) == NULL ||
 	    (ld->hdrs = loader_headers(ld)) == NULL)
 		return EX_OSERR;
-	/* The receive buffers of one thread's connections share 64 KiB, so
-	 * they stay in cache: one connection reads fastest with 64 KiB (8 KiB
-	 * read 2.2 GiB/s, 64 KiB 4.6), 32 connections a thread with 8 KiB
-	 * (4.9 GiB/s, 4.2 with 64 KiB each); 8 KiB is wrk's buffer. */
-	per = (cf.numworkers + ld->ndrivers - 1) / ld->ndrivers;
-	ld->bufsize = per > 8 ? 8192 : 65536 / (long)per;
+	ld->per_driver = (int)((cf.numworkers + ld->ndrivers - 1) /
+	    ld->ndrivers);
 	for (i = 0; i < ld->ndrivers; i++) {
 		ld->d[i].ld = ld;
 		ld->d[i].id = (int)i;
