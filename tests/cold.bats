@@ -10,6 +10,10 @@ setup_file() {
 	gen_file "$BATS_FILE_TMPDIR/www/data/big" $((64 << 20)) big
 	gen_file "$BATS_FILE_TMPDIR/www/data/r" 300000 r
 	gen_file "$BATS_FILE_TMPDIR/www/data/gone" 1000 gone
+	mkdir -p "$BATS_FILE_TMPDIR/www/many"
+	for i in $(seq 1 400); do
+		head -c 131072 /dev/urandom >"$BATS_FILE_TMPDIR/www/many/o$i"
+	done
 	start_nginx "$BATS_FILE_TMPDIR/www"
 	start_bad_origin
 	for n in 0 1 1000 1048576 3000000; do
@@ -22,6 +26,7 @@ setup_file() {
 	cluster_up 1 2 1 -- --s3-endpoint "http://127.0.0.1:$S3_PORT" \
 	    --backend-timeout 2000
 	ais-ctl bucket create ht://web -u "http://127.0.0.1:$NGINX_PORT/data"
+	ais-ctl bucket create ht://many -u "http://127.0.0.1:$NGINX_PORT/many"
 	ais-ctl bucket create s3://liar -u "http://127.0.0.1:$BAD_PORT" \
 	    --validate-cold-get
 	ais-ctl bucket create ht://odd -u "http://127.0.0.1:$BAD_PORT/odd"
@@ -80,6 +85,17 @@ headers() {	# headers URL: response headers that must not change
 	done
 	[ "$(grep -c '^GET /data/big ' "$NGINX_LOG")" -eq 1 ]
 	[ -z "$(work_files)" ]
+}
+
+@test "400 cold GETs, 32 at a time, reuse the targets' backend connections instead of opening new ones" {
+	seq 1 400 | sed 's/^/o/' >"$BATS_TEST_TMPDIR/names"
+	ais-loader -bucket many -provider ht -filelist "$BATS_TEST_TMPDIR/names" \
+	    -epochs 1 -duration 0 -numworkers 32 -statsinterval 0 -quiet
+	[ "$(grep -c '^GET /many/' "$NGINX_LOG")" -eq 400 ]
+	conns=$(awk '$2 ~ /^\/many\// { print $4 }' "$NGINX_LOG" | sort -u | wc -l)
+	echo "backend connections: $conns"
+	# at most one per GET in flight, on each of the two targets
+	[ "$conns" -le 64 ]
 }
 
 @test "the first byte of a cold object arrives long before the backend's last" {

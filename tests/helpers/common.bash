@@ -128,7 +128,7 @@ start_nginx() {
 	events { worker_connections 1024; }
 	http {
 		sendfile on; keepalive_requests 100000;
-		log_format plain '\$request_method \$uri \$status';
+		log_format plain '\$request_method \$uri \$status \$connection';
 		access_log $d/access.log plain;
 		client_body_temp_path $d/b; proxy_temp_path $d/p;
 		fastcgi_temp_path $d/f; uwsgi_temp_path $d/u; scgi_temp_path $d/s;
