@@ -17,6 +17,7 @@
 #include "backend.h"
 #include "cli.h"
 #include "client.h"
+#include "clock.h"
 #include "ctl.h"
 #include "loader.h"
 #include "opt.h"
@@ -232,10 +233,7 @@ prepare(struct loader *ld)
 double
 loader_now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return (double)mono_us() / 1e6;
 }
 
 static int

@@ -9,12 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <curl/curl.h>
 
 #include "cksum.h"
 #include "client.h"
+#include "clock.h"
 #include "fs.h"
 #include "hrw.h"
 #include "loader.h"
@@ -28,15 +28,6 @@ rng_next(uint64_t *s)
 	x ^= x >> 7;
 	x ^= x << 17;
 	return *s = x;
-}
-
-static uint64_t
-now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
 void
@@ -219,12 +210,6 @@ set_get(struct worker *w)
 		curl_easy_setopt(h, CURLOPT_BUFFERSIZE, w->readsize);
 	}
 	curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-	/* without a header function, curl hands headers to the write
-	 * function when HEADERDATA is set: keep it unset then */
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, w->ld->conf.verifyhash ?
-	    header : NULL);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, w->ld->conf.verifyhash ?
-	    &w->x : NULL);
 }
 
 static void
@@ -234,8 +219,6 @@ set_put(struct worker *w)
 
 	curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
 	curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)w->size);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, NULL);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, NULL);
 }
 
 /* The next object to GET; NULL when an epoch-bounded run is done. */
@@ -311,14 +294,13 @@ worker_next(struct worker *w)
 		record(w, w->kind, 0, 0, false);	/* too long a URL */
 	}
 	curl_easy_setopt(w->h, CURLOPT_URL, w->url);
-	curl_easy_setopt(w->h, CURLOPT_UPLOAD, 0L);
 	if (w->kind == OP_PUT) {
 		w->x.body = w->buf;
 		w->x.len = w->size;
 		set_put(w);
 	} else
 		set_get(w);
-	w->t0 = now_us();
+	w->t0 = (uint64_t)mono_us();
 	return true;
 }
 
@@ -342,10 +324,10 @@ worker_done(struct worker *w, CURLcode rc)
 		if (w->kind == OP_GET) {
 			curl_easy_getinfo(w->h, CURLINFO_SIZE_DOWNLOAD_T, &got);
 			w->last_len = (uint64_t)got;
-			record(w, OP_GET, now_us() - w->t0, (uint64_t)got,
+			record(w, OP_GET, (uint64_t)mono_us() - w->t0, (uint64_t)got,
 			    ok && verified(&w->x));
 		} else
-			record(w, OP_PUT, now_us() - w->t0, w->size, ok);
+			record(w, OP_PUT, (uint64_t)mono_us() - w->t0, w->size, ok);
 	}
 	cksum_abort(&w->x.ck);
 }
@@ -407,6 +389,13 @@ worker_init(struct worker *w)
 	curl_easy_setopt(w->h, CURLOPT_READDATA, &w->x);
 	curl_easy_setopt(w->h, CURLOPT_SEEKFUNCTION, put_seek);
 	curl_easy_setopt(w->h, CURLOPT_SEEKDATA, &w->x);
+	/* -verifyhash reads the checksum headers; without it, curl gets no
+	 * header function (it would hand headers to the write function if
+	 * HEADERDATA were set) */
+	if (w->ld->conf.verifyhash) {
+		curl_easy_setopt(w->h, CURLOPT_HEADERFUNCTION, header);
+		curl_easy_setopt(w->h, CURLOPT_HEADERDATA, &w->x);
+	}
 	return true;
 }
 

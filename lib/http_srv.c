@@ -144,8 +144,8 @@ struct loop {
 	TAILQ_HEAD(, http_conn)	 reaplist;
 	TAILQ_HEAD(, http_conn)	 readyq;	/* with buffered requests */
 	size_t			 nready;
-	size_t			 nconns;
-	atomic_int		 load;		/* connections, for balancing */
+	atomic_int		 load;		/* its connections, adopted or on
+						 * their way (for balancing) */
 	pthread_mutex_t		 post_mu;
 	STAILQ_HEAD(, post)	 posts;
 	char			 date[64];
@@ -933,7 +933,6 @@ loop_reap(struct loop *l)
 			continue;
 		TAILQ_REMOVE(&l->reaplist, c, reap);
 		resp_reset(c);
-		l->nconns--;
 		atomic_fetch_sub(&l->load, 1);
 		free(c);
 	}
@@ -961,7 +960,6 @@ conn_adopt(struct http_conn *c, void *arg)
 	struct epoll_event ev = { EPOLLIN | EPOLLRDHUP, { .ptr = c } };
 
 	(void)arg;
-	l->nconns++;
 	c->in_lru = true;
 	TAILQ_INSERT_TAIL(&l->lru, c, lru);
 	c->last_ms = mono_ms();
@@ -986,8 +984,8 @@ loop_accept(struct loop *l)
 			if (errno == EMFILE || errno == ENFILE ||
 			    errno == ENOMEM || errno == ENOBUFS) {
 				/* pause; the tick resumes accepting */
-				log_warn("HTTP-ACCEPT-PAUSE", "conns=%zu",
-				    l->nconns);
+				log_warn("HTTP-ACCEPT-PAUSE", "conns=%d",
+				    atomic_load(&l->load));
 				epoll_ctl(l->epfd, EPOLL_CTL_DEL, l->lfd, NULL);
 				l->accepting = false;
 			}

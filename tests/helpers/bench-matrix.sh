@@ -84,7 +84,6 @@ backend_run() {
 	echo "backend $(load -s3endpoint "$s3" -filelist "$work/names$1" -epochs 1 -duration 0 -numworkers "$2")" >>"$work/r-$1-$2"
 }
 
-
 for mib in 1 10; do
 	"$bin/ais-ctl" object ls s3://bench >/dev/null
 	# node compiles s3rver's hot paths in its first requests: not in a run
