@@ -20,6 +20,7 @@
 #include <curl/curl.h>
 
 #include "cksum.h"
+#include "cmulti.h"
 #include "hist.h"
 #include "smap.h"
 
@@ -101,9 +102,7 @@ struct driver {
 	int		 id;
 	pthread_t	 thread;
 	bool		 joined;
-	CURLM		*m;
-	int		 ep;		/* epoll of the multi's sockets */
-	long		 timeout_ms;	/* curl's timer; -1: none */
+	struct cmulti	 cm;
 	int		 active;	/* workers with a request in flight */
 };
 

@@ -4,26 +4,32 @@
  * DESIGN
  * One fill per object at a time: a table keyed by uname holds the fill
  * of every object being fetched, so any number of concurrent GETs of one
- * cold object cause one backend GET.  A worker thread (the work queue)
- * runs the fetch: it writes the bytes to a work file on the object's
- * mountpath while hashing them, then stores the metadata and renames the
- * file into place, exactly like a PUT.  The GETs waiting on a fill are
- * its waiters: as soon as the backend's headers arrive each waiter gets
- * its response headers and streams the work file with sendfile as it
- * grows (the worker posts the new length to the waiters' loops), so the
- * first byte reaches the client long before the backend's last; the last
- * byte goes out only once the object is stored.  If the fetch fails,
+ * cold object cause one backend GET.  A fill loop (xferq.h: a thread
+ * running any number of curl transfers) runs the fetch: it writes the
+ * bytes to a work file on the object's mountpath while hashing them, then
+ * stores the metadata and renames the file into place, exactly like a
+ * PUT.  The GETs waiting on a fill are its waiters: as soon as the
+ * backend's headers arrive each waiter gets its response headers and
+ * streams the work file with sendfile as it grows (the loop posts the
+ * new length to the waiters' loops), so the first byte reaches the client
+ * long before the backend's last; the last byte goes out only once the
+ * object is stored.  If the fetch fails,
  * waiters still waiting get an error and waiters already streaming are
  * cut; the work file is removed and the next GET retries.
  * A job (prefetch) has no connection: cold_fetch joins the fill in
- * flight and sleeps on its condition variable, or runs the fill itself.
+ * flight, or starts one, and sleeps on its condition variable.
+ *
+ * Why loops and not a thread per fetch: with 16 fetches at once on a busy
+ * CPU, each thread waited its turn for 60-100 ms while its socket filled;
+ * the backend, its window shut, stalled for 200 ms retransmit timeouts.
  *
  * Locks: table_mu, then a fill's mu.  A waiter holds its connection (and
  * each post holds it again) so that the connection outlives the posts.
- * A fill is freed when the worker and every post have dropped it.
+ * A fill is freed when its loop and every post have dropped it.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +42,7 @@
 #include "range.h"
 #include "target.h"
 #include "workq.h"
+#include "xferq.h"
 
 #define FILL_BUCKETS	256
 #define NOTIFY_STEP	(64 * 1024)	/* bytes between progress posts */
@@ -70,7 +77,9 @@ struct fill {
 	char			 work[PATH_MAX];
 	char			 fqn[PATH_MAX];
 	int			 wfd;
-	char			*buf;		/* FILL_BUF, on the worker's stack */
+	struct xferq_task	 task;		/* the backend GET */
+	struct bk_get		*get;
+	char			*buf;		/* FILL_BUF, for small pieces */
 	size_t			 nbuf;
 	struct cksum		 ck;
 	bool			 check_md5;
@@ -80,7 +89,8 @@ struct fill {
 
 static pthread_mutex_t table_mu = PTHREAD_MUTEX_INITIALIZER;
 static LIST_HEAD(, fill) table[FILL_BUCKETS];
-static struct workq *cold_wq;
+static struct xferq *fill_q;		/* the fills' backend GETs */
+static struct workq *cold_wq;		/* blocking backend calls */
 
 static void
 fill_unref(struct fill *f)
@@ -221,7 +231,7 @@ on_note(struct http_conn *c, void *arg)
 	fill_unref(f);
 }
 
-/* ---- the worker ---- */
+/* ---- the fill loop ---- */
 
 static int
 fill_on_headers(void *arg, const struct bk_attrs *a)
@@ -316,6 +326,11 @@ fill_on_data(void *arg, const char *buf, size_t len)
 			return 1;
 		return fill_write(f, buf, len);
 	}
+	if (f->buf == NULL && (f->buf = malloc(FILL_BUF)) == NULL) {
+		snprintf(f->fail_msg, sizeof(f->fail_msg), "out of memory");
+		f->fail_status = 500;
+		return 1;
+	}
 	while (len > 0) {
 		n = len < FILL_BUF - f->nbuf ? len : FILL_BUF - f->nbuf;
 		memcpy(f->buf + f->nbuf, buf, n);
@@ -368,44 +383,10 @@ fill_commit(struct fill *f)
 	return true;
 }
 
+/* The fill has ended, stored (ok) or not: tells everyone, lets go. */
 static void
-fill_run(void *arg)
+fill_finish(struct fill *f, bool ok)
 {
-	struct fill *f = arg;
-	const struct mountpath *mp = fs_mountpath_for(&f->t->fs, f->o.digest);
-	char err[AIS_ERRBUF_SIZE] = "", buf[FILL_BUF];
-	int status = 0;
-	bool ok = false;
-	ais_err e;
-
-	f->buf = buf;
-	f->fail_status = 502;
-	e = fs_open_work(f->work, sizeof(f->work), mp, f->o.provider,
-	    f->o.bucket, "cold", &f->wfd);
-	if (e != AIS_OK) {
-		f->wfd = -1;
-		f->work[0] = '\0';
-		f->fail_status = ais_err_http_status(e);
-		snprintf(f->fail_msg, sizeof(f->fail_msg), "work file: %s",
-		    ais_strerror(e));
-	} else {
-		e = backend_get(&f->bck, f->o.object, &fill_ops, f, &status,
-		    err, sizeof(err));
-		if (e == AIS_OK && status >= 200 && status <= 299 &&
-		    fill_flush(f) == 0) {
-			/* waiters send the tail while the object is stored */
-			pthread_mutex_lock(&f->mu);
-			if (f->avail > f->posted_at)
-				notify_all(f);
-			pthread_mutex_unlock(&f->mu);
-			ok = fill_commit(f);
-		} else if (f->fail_msg[0] == '\0') {	/* not a write error */
-			f->fail_status = backend_err_status(e, status);
-			snprintf(f->fail_msg, sizeof(f->fail_msg), "%s://%s/%s: "
-			    "%s", f->o.provider, f->o.bucket, f->o.object,
-			    status == 404 ? "not found on the backend" : err);
-		}
-	}
 	pthread_mutex_lock(&f->mu);
 	if (ok && rename(f->work, f->fqn) == 0)
 		f->state = F_DONE;
@@ -423,6 +404,9 @@ fill_run(void *arg)
 	}
 	if (f->wfd >= 0)
 		close(f->wfd);
+	f->wfd = -1;
+	free(f->buf);
+	f->buf = NULL;
 	notify_all(f);
 	pthread_cond_broadcast(&f->ended);
 	pthread_mutex_unlock(&f->mu);
@@ -430,6 +414,64 @@ fill_run(void *arg)
 	LIST_REMOVE(f, link);
 	pthread_mutex_unlock(&table_mu);
 	fill_unref(f);
+}
+
+/* On a fill loop: opens the work file and sets h up for the GET. */
+static int
+fill_start(struct xferq_task *task, CURL *h)
+{
+	struct fill *f = (struct fill *)((char *)task -
+	    offsetof(struct fill, task));
+	const struct mountpath *mp = fs_mountpath_for(&f->t->fs, f->o.digest);
+	ais_err e;
+
+	f->fail_status = 502;
+	e = fs_open_work(f->work, sizeof(f->work), mp, f->o.provider,
+	    f->o.bucket, "cold", &f->wfd);
+	if (e != AIS_OK) {
+		f->wfd = -1;
+		f->work[0] = '\0';
+		f->fail_status = ais_err_http_status(e);
+		snprintf(f->fail_msg, sizeof(f->fail_msg), "work file: %s",
+		    ais_strerror(e));
+	} else if ((e = backend_get_start(h, &f->bck, f->o.object, &fill_ops,
+	    f, &f->get, f->fail_msg, sizeof(f->fail_msg))) != AIS_OK)
+		f->fail_status = backend_err_status(e, 0);
+	if (e == AIS_OK)
+		return 0;
+	fill_finish(f, false);
+	return 1;
+}
+
+/* On the fill loop, once the GET has ended: checks and stores. */
+static void
+fill_done(struct xferq_task *task, CURL *h, CURLcode rc)
+{
+	struct fill *f = (struct fill *)((char *)task -
+	    offsetof(struct fill, task));
+	char err[AIS_ERRBUF_SIZE] = "out of memory";
+	int status = 0;
+	bool ok = false;
+	ais_err e = AIS_ENOMEM;
+
+	if (f->get != NULL)
+		e = backend_get_end(f->get, rc, &status, err, sizeof(err));
+	f->get = NULL;
+	if (e == AIS_OK && status >= 200 && status <= 299 &&
+	    (f->nbuf == 0 || fill_flush(f) == 0)) {
+		/* waiters send the tail while the object is stored */
+		pthread_mutex_lock(&f->mu);
+		if (f->avail > f->posted_at)
+			notify_all(f);
+		pthread_mutex_unlock(&f->mu);
+		ok = fill_commit(f);
+	} else if (f->fail_msg[0] == '\0') {	/* not a write error */
+		f->fail_status = backend_err_status(e, status);
+		snprintf(f->fail_msg, sizeof(f->fail_msg), "%s://%s/%s: %s",
+		    f->o.provider, f->o.bucket, f->o.object,
+		    status == 404 ? "not found on the backend" : err);
+	}
+	fill_finish(f, ok);
 }
 
 /* ---- the loop side ---- */
@@ -452,8 +494,10 @@ fill_new(struct target *t, const struct objref *o, const struct bucket *b)
 	f->t = t;
 	f->o = *o;
 	f->bck = *b;
-	f->refs = 1;		/* the worker's */
+	f->refs = 1;		/* the fill loop's */
 	f->wfd = -1;
+	f->task.start = fill_start;
+	f->task.done = fill_done;
 	pthread_mutex_init(&f->mu, NULL);
 	pthread_cond_init(&f->ended, NULL);
 	cksum_init(&f->ck, CKSUM_NONE);
@@ -509,14 +553,13 @@ cold_get(struct target *t, struct http_conn *c, struct http_request *req,
 			pthread_mutex_unlock(&table_mu);
 			return 1;
 		}
-		if (f == NULL || workq_submit(cold_wq, fill_run, f) != AIS_OK) {
+		if (f == NULL) {
 			pthread_mutex_unlock(&table_mu);
-			if (f != NULL)
-				fill_unref(f);
 			http_resp_error(c, 500, "out of memory");
 			return 0;
 		}
 		LIST_INSERT_HEAD(&table[o->digest % FILL_BUCKETS], f, link);
+		xferq_submit(fill_q, &f->task);
 	}
 	pthread_mutex_lock(&f->mu);
 	if (!add_waiter(f, c, req)) {
@@ -562,7 +605,7 @@ cold_fetch(struct target *t, const struct objref *o, const struct bucket *b,
 	pthread_mutex_unlock(&f->mu);
 	pthread_mutex_unlock(&table_mu);
 	if (run)
-		fill_run(f);		/* drops the worker's reference */
+		xferq_submit(fill_q, &f->task);
 	pthread_mutex_lock(&f->mu);
 	while (f->state != F_DONE && f->state != F_FAIL)
 		pthread_cond_wait(&f->ended, &f->mu);
@@ -579,16 +622,24 @@ cold_fetch(struct target *t, const struct objref *o, const struct bucket *b,
 }
 
 ais_err
-cold_init(int nworkers)
+cold_init(int nloops, int nworkers)
 {
+	ais_err e;
+
+	if ((e = xferq_start(&fill_q, nloops, backend_multi_init)) != AIS_OK)
+		return e;
 	return workq_start(&cold_wq, nworkers);
 }
 
 void
 cold_fini(void)
 {
+	if (fill_q != NULL)
+		xferq_stop(fill_q);
 	if (cold_wq != NULL)
 		workq_stop(cold_wq);
+	fill_q = NULL;
+	cold_wq = NULL;
 }
 
 ais_err

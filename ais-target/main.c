@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "backend.h"
 #include "daemon.h"
@@ -29,8 +30,11 @@ static const struct opt options[] = {
 	    "tcp://127.0.0.1:9080", "control URL of the primary proxy", 0, 0,
 	    false },
 	DAEMON_BACKEND_OPTS(tgt.conf.backend),
+	{ "fill-loops", 0, OPT_INT, &tgt.conf.fill_loops, "N", "0",
+	    "threads fetching cold objects, any number each (0: one per CPU)",
+	    0, 256, false },
 	{ "cold-workers", 0, OPT_INT, &tgt.conf.cold_workers, "N", "64",
-	    "threads fetching objects from backends at once", 1, 1024,
+	    "threads for blocking backend calls (HEAD, validation)", 1, 1024,
 	    false },
 	{ "fsync", 0, OPT_FLAG, &tgt.conf.fsync, NULL, "false",
 	    "fsync each object before it becomes visible", 0, 0, false },
@@ -51,6 +55,7 @@ target_start(struct target *t, char *err, size_t errlen)
 	    target_http, t);
 	char idpath[PATH_MAX];
 	size_t removed;
+	long long nloops;
 	ais_err e;
 
 	if ((e = fs_init(&t->fs, &t->conf.mountpaths, err, errlen)) != AIS_OK)
@@ -69,8 +74,11 @@ target_start(struct target *t, char *err, size_t errlen)
 	snap_init(&t->smap, smap_new(""), smap_free_any);
 	snap_init(&t->bmd, bmd_new(), bmd_free_any);
 	daemon_backend_init(&t->conf.backend);
-	if ((e = cold_init((int)t->conf.cold_workers)) != AIS_OK) {
-		snprintf(err, errlen, "cannot start the cold workers");
+	nloops = t->conf.fill_loops > 0 ? t->conf.fill_loops :
+	    sysconf(_SC_NPROCESSORS_ONLN);
+	if ((e = cold_init(nloops > 0 ? (int)nloops : 1,
+	    (int)t->conf.cold_workers)) != AIS_OK) {
+		snprintf(err, errlen, "cannot start the fill loops and workers");
 		return e;
 	}
 	if ((e = ctl_server_start(&t->ctl, t->self.control_url, 4,

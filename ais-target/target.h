@@ -27,6 +27,7 @@ struct target_conf {
 	char		*primary;
 	bool		 fsync;
 	long long	 cold_workers;
+	long long	 fill_loops;
 };
 
 struct target {
@@ -68,13 +69,14 @@ int	cold_get(struct target *, struct http_conn *, struct http_request *,
 	    const struct objref *, const struct bucket *);
 /*
  * Brings an object into the cluster without a client (jobs): joins the
- * fetch in flight or runs one on the calling thread, and returns when it
- * has ended.  On failure *status is the HTTP status and errbuf says why.
+ * fetch in flight or starts one, and returns when it has ended.  On
+ * failure *status is the HTTP status and errbuf says why.
  */
 ais_err	cold_fetch(struct target *, const struct objref *,
 	    const struct bucket *, int64_t *size, int *status, char *errbuf,
 	    size_t errlen);
-ais_err	cold_init(int nworkers);
+/* nloops threads run the fetches, nworkers the blocking backend calls. */
+ais_err	cold_init(int nloops, int nworkers);
 void	cold_fini(void);
 /* Runs blocking work (backend calls) on the cold workers. */
 ais_err	cold_submit(void (*fn)(void *), void *arg);

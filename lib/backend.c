@@ -186,6 +186,8 @@ struct xfer {
 	bool			 aborted;	/* by on_headers or on_data */
 	char			*errbody;	/* an error response, short */
 	size_t			 errlen;
+	struct curl_slist	*hdrs;
+	char			 cerr[CURL_ERROR_SIZE];
 };
 
 static void
@@ -309,22 +311,17 @@ curl_err(CURLcode rc)
 	}
 }
 
-/* Runs one request; GET when ops is set or body is wanted, else HEAD. */
-static ais_err
-backend_do(const struct bucket *b, const char *url, bool head,
-    struct xfer *x, int *status, char *errbuf, size_t errlen)
+/* Sets h up for one request of x: a GET, or a HEAD when head is set. */
+static void
+xfer_setup(CURL *h, const struct bucket *b, const char *url, bool head,
+    struct xfer *x)
 {
-	char cerr[CURL_ERROR_SIZE] = "", userpwd[512], sigv4[96];
-	struct curl_slist *hdrs = NULL;
-	CURLcode rc;
-	CURL *h;
-	ais_err e;
+	char userpwd[512], sigv4[96];
 
-	if ((h = thread_curl()) == NULL)
-		return AIS_ENOMEM;
+	x->cerr[0] = '\0';
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, cerr);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, x->cerr);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, conf.timeout_ms);
 	/* a transfer stalled for the timeout fails */
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
@@ -345,27 +342,37 @@ backend_do(const struct bucket *b, const char *url, bool head,
 	if (head)
 		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
 	if (strcmp(b->provider, "aws") == 0) {
-		hdrs = curl_slist_append(hdrs,
+		x->hdrs = curl_slist_append(NULL,
 		    "x-amz-content-sha256: UNSIGNED-PAYLOAD");
 		if (conf.access_key != NULL && conf.secret_key != NULL) {
 			snprintf(sigv4, sizeof(sigv4), "aws:amz:%s:s3",
 			    conf.region);
 			snprintf(userpwd, sizeof(userpwd), "%s:%s",
 			    conf.access_key, conf.secret_key);
+			/* curl copies string options */
 			curl_easy_setopt(h, CURLOPT_AWS_SIGV4, sigv4);
 			curl_easy_setopt(h, CURLOPT_USERPWD, userpwd);
 		}
 	}
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-	rc = curl_easy_perform(h);
-	curl_slist_free_all(hdrs);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, x->hdrs);
+}
+
+/* What the request of x, ended with rc, comes to. */
+static ais_err
+xfer_end(struct xfer *x, CURLcode rc, const char *url, int *status,
+    char *errbuf, size_t errlen)
+{
+	ais_err e;
+
+	curl_slist_free_all(x->hdrs);
+	x->hdrs = NULL;
 	*status = x->status;
 	if (rc == CURLE_OK && x->status >= 200 && x->status <= 299 &&
 	    !x->delivered && !deliver_headers(x))
 		rc = CURLE_WRITE_ERROR;
 	e = x->aborted ? AIS_EBACKEND : curl_err(rc);
 	if (e != AIS_OK && !x->aborted)
-		snprintf(errbuf, errlen, "%s: %s", url, cerr[0] ? cerr :
+		snprintf(errbuf, errlen, "%s: %s", url, x->cerr[0] ? x->cerr :
 		    curl_easy_strerror(rc));
 	else if (e == AIS_OK && (x->status < 200 || x->status > 299))
 		snprintf(errbuf, errlen, "%s: backend answered %d", url,
@@ -373,6 +380,19 @@ backend_do(const struct bucket *b, const char *url, bool head,
 	free(x->errbody);
 	x->errbody = NULL;
 	return e;
+}
+
+/* Runs one request on this thread's handle. */
+static ais_err
+backend_do(const struct bucket *b, const char *url, bool head,
+    struct xfer *x, int *status, char *errbuf, size_t errlen)
+{
+	CURL *h;
+
+	if ((h = thread_curl()) == NULL)
+		return AIS_ENOMEM;
+	xfer_setup(h, b, url, head, x);
+	return xfer_end(x, curl_easy_perform(h), url, status, errbuf, errlen);
 }
 
 static int
@@ -410,7 +430,7 @@ backend_fetch_body(const struct bucket *b, const char *query, char **body,
 	static const struct bk_get_ops ops = { collect_headers, collect_data };
 	struct collect c = { NULL, 0 };
 	struct bk_attrs attrs;
-	struct xfer x = { &ops, &c, &attrs, 0, false, false, NULL, 0 };
+	struct xfer x = { .ops = &ops, .arg = &c, .attrs = &attrs };
 	char url[8192];
 	ais_err e;
 
@@ -429,30 +449,59 @@ backend_fetch_body(const struct bucket *b, const char *query, char **body,
 	return *body != NULL ? AIS_OK : AIS_ENOMEM;
 }
 
+/* A GET run by the caller's multi handle: its request and what came back. */
+struct bk_get {
+	struct xfer	 x;
+	struct bk_attrs	 attrs;
+	char		 url[8192];
+};
+
 ais_err
-backend_get(const struct bucket *b, const char *object,
-    const struct bk_get_ops *ops, void *arg, int *status, char *errbuf,
-    size_t errlen)
+backend_get_start(CURL *h, const struct bucket *b, const char *object,
+    const struct bk_get_ops *ops, void *arg, struct bk_get **out,
+    char *errbuf, size_t errlen)
 {
-	struct bk_attrs attrs;
-	struct xfer x = { ops, arg, &attrs, 0, false, false, NULL, 0 };
-	char url[8192];
+	struct bk_get *g;
 	ais_err e;
 
-	*status = 0;
-	lom_init(&attrs.md);
-	attrs.size = -1;
-	if ((e = backend_url(b, object, NULL, url, sizeof(url), errbuf,
-	    errlen)) != AIS_OK)
+	if ((g = calloc(1, sizeof(*g))) == NULL)
+		return AIS_ENOMEM;
+	lom_init(&g->attrs.md);
+	g->attrs.size = -1;
+	g->x.ops = ops;
+	g->x.arg = arg;
+	g->x.attrs = &g->attrs;
+	if ((e = backend_url(b, object, NULL, g->url, sizeof(g->url), errbuf,
+	    errlen)) != AIS_OK) {
+		free(g);
 		return e;
-	return backend_do(b, url, false, &x, status, errbuf, errlen);
+	}
+	xfer_setup(h, b, g->url, false, &g->x);
+	*out = g;
+	return AIS_OK;
+}
+
+ais_err
+backend_get_end(struct bk_get *g, CURLcode rc, int *status, char *errbuf,
+    size_t errlen)
+{
+	ais_err e = xfer_end(&g->x, rc, g->url, status, errbuf, errlen);
+
+	free(g);
+	return e;
+}
+
+void
+backend_multi_init(CURLM *m)
+{
+	curl_multi_setopt(m, CURLMOPT_MAXCONNECTS, BACKEND_MAX_IDLE);
 }
 
 ais_err
 backend_head(const struct bucket *b, const char *object,
     struct bk_attrs *attrs, int *status, char *errbuf, size_t errlen)
 {
-	struct xfer x = { NULL, NULL, attrs, 0, false, false, NULL, 0 };
+	struct xfer x = { .attrs = attrs };
 	char url[8192];
 	ais_err e;
 
@@ -472,7 +521,7 @@ backend_head_bucket(const struct bucket *b, int *status, char *errbuf,
     size_t errlen)
 {
 	struct bk_attrs attrs;
-	struct xfer x = { NULL, NULL, &attrs, 0, false, false, NULL, 0 };
+	struct xfer x = { .attrs = &attrs };
 	char url[1024];
 	ais_err e;
 

@@ -4,7 +4,8 @@
  * bucket is <origin>/o).
  *
  * Calls block (libcurl easy): they run on worker threads, never on an
- * event loop.  Errors: an unreachable backend is AIS_ECONNREFUSED (503),
+ * event loop; a GET of an object instead runs on the caller's curl multi
+ * handle.  Errors: an unreachable backend is AIS_ECONNREFUSED (503),
  * one that times out AIS_ETIMEDOUT, a backend that answers with an error
  * reports it in *status (404, 403, ...), a transfer cut short or
  * otherwise broken is AIS_EBACKEND (502); errbuf has the detail.
@@ -14,6 +15,8 @@
 
 #include <jansson.h>
 #include <stdint.h>
+
+#include <curl/curl.h>
 
 #include "ais_err.h"
 #include "bmd.h"
@@ -50,9 +53,20 @@ struct bk_get_ops {
 	int	(*on_data)(void *arg, const char *buf, size_t len);
 };
 
-ais_err	backend_get(const struct bucket *, const char *object,
-	    const struct bk_get_ops *, void *arg, int *status, char *errbuf,
-	    size_t errlen);
+/*
+ * A GET of an object on the caller's curl multi handle: start sets h up
+ * (the caller then adds it to its multi handle); once the multi handle
+ * reports it done with rc, end says how it went, as the blocking calls
+ * do, and frees the bk_get.  ops are called on the multi's thread.
+ */
+struct bk_get;
+ais_err	backend_get_start(CURL *h, const struct bucket *, const char *object,
+	    const struct bk_get_ops *, void *arg, struct bk_get **,
+	    char *errbuf, size_t errlen);
+ais_err	backend_get_end(struct bk_get *, CURLcode rc, int *status,
+	    char *errbuf, size_t errlen);
+/* Sets up a multi handle that runs backend GETs (its connection cache). */
+void	backend_multi_init(CURLM *);
 ais_err	backend_head(const struct bucket *, const char *object,
 	    struct bk_attrs *, int *status, char *errbuf, size_t errlen);
 
