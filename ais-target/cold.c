@@ -13,7 +13,8 @@
  * streams the work file with sendfile as it grows (the loop posts the
  * new length to the waiters' loops), so the first byte reaches the client
  * long before the backend's last; the last byte goes out only once the
- * object is stored.  If the fetch fails,
+ * object is known to be whole (its size and checksum), while its metadata
+ * is stored and it is renamed into place.  If the fetch fails,
  * waiters still waiting get an error and waiters already streaming are
  * cut; the work file is removed and the next GET retries.
  * A job (prefetch) has no connection: cold_fetch joins the fill in
@@ -83,6 +84,7 @@ struct fill {
 	size_t			 nbuf;
 	struct cksum		 ck;
 	bool			 check_md5;
+	bool			 verified;	/* whole and right: all visible */
 	struct waiter		*w;
 	size_t			 nw;
 };
@@ -113,13 +115,13 @@ static void on_note(struct http_conn *, void *);
 
 /*
  * The bytes waiters may send (f->mu held): all of them once the object is
- * stored, else all but the last, so that a fill failing at the end (short,
- * or a bad checksum) still shows its clients a cut transfer.
+ * verified, else all but the last, so that a fill failing at the end
+ * (short, or a bad checksum) still shows its clients a cut transfer.
  */
 static int64_t
 visible(const struct fill *f)
 {
-	if (f->state == F_DONE || f->attrs.size < 0)
+	if (f->state == F_DONE || f->verified || f->attrs.size < 0)
 		return f->avail;
 	return f->avail < f->attrs.size ? f->avail : f->attrs.size - 1;
 }
@@ -129,7 +131,8 @@ static void
 notify_one(struct fill *f, struct waiter *w)
 {
 	/* without a length, nothing can be sent before the end */
-	if (w->detached || (f->state == F_STREAM && f->attrs.size < 0))
+	if (w->detached || (f->state == F_STREAM && f->attrs.size < 0 &&
+	    !f->verified))
 		return;
 	http_conn_hold(w->c);
 	f->refs++;
@@ -233,12 +236,36 @@ on_note(struct http_conn *c, void *arg)
 
 /* ---- the fill loop ---- */
 
+/*
+ * The work file is opened when the backend's object begins to arrive: a
+ * GET the backend refuses (404, 403, down) makes no file at all.
+ */
+static int
+open_work(struct fill *f)
+{
+	const struct mountpath *mp = fs_mountpath_for(&f->t->fs, f->o.digest);
+	ais_err e;
+
+	e = fs_open_work(f->work, sizeof(f->work), mp, f->o.provider,
+	    f->o.bucket, "cold", &f->wfd);
+	if (e == AIS_OK)
+		return 0;
+	f->wfd = -1;
+	f->work[0] = '\0';
+	f->fail_status = ais_err_http_status(e);
+	snprintf(f->fail_msg, sizeof(f->fail_msg), "work file: %s",
+	    ais_strerror(e));
+	return 1;
+}
+
 static int
 fill_on_headers(void *arg, const struct bk_attrs *a)
 {
 	struct fill *f = arg;
 	enum cksum_type t = f->bck.cktype;
 
+	if (open_work(f) != 0)
+		return 1;
 	pthread_mutex_lock(&f->mu);
 	f->attrs = *a;
 	/*
@@ -345,9 +372,9 @@ fill_on_data(void *arg, const char *buf, size_t len)
 
 static const struct bk_get_ops fill_ops = { fill_on_headers, fill_on_data };
 
-/* Checks what arrived and stores it; fills fail_* when it is not right. */
+/* Checks what arrived and makes its metadata; fail_* say what is wrong. */
 static bool
-fill_commit(struct fill *f)
+fill_verify(struct fill *f)
 {
 	char sum[CKSUM_VALUE_MAX];
 
@@ -373,6 +400,13 @@ fill_commit(struct fill *f)
 	f->md.size = f->avail;
 	backend_source(&f->bck, f->o.object, f->md.source,
 	    sizeof(f->md.source));
+	return true;
+}
+
+/* Stores the metadata with the work file and makes room for its name. */
+static bool
+fill_store(struct fill *f)
+{
 	if (lom_store_fd(f->wfd, &f->md) != AIS_OK ||
 	    fs_mkparents(f->fqn) != AIS_OK) {
 		snprintf(f->fail_msg, sizeof(f->fail_msg), "%s: cannot store "
@@ -416,34 +450,27 @@ fill_finish(struct fill *f, bool ok)
 	fill_unref(f);
 }
 
-/* On a fill loop: opens the work file and sets h up for the GET. */
+/* On a fill loop: sets h up for the GET. */
 static int
 fill_start(struct xferq_task *task, CURL *h)
 {
 	struct fill *f = (struct fill *)((char *)task -
 	    offsetof(struct fill, task));
-	const struct mountpath *mp = fs_mountpath_for(&f->t->fs, f->o.digest);
 	ais_err e;
 
 	f->fail_status = 502;
-	e = fs_open_work(f->work, sizeof(f->work), mp, f->o.provider,
-	    f->o.bucket, "cold", &f->wfd);
-	if (e != AIS_OK) {
-		f->wfd = -1;
-		f->work[0] = '\0';
-		f->fail_status = ais_err_http_status(e);
-		snprintf(f->fail_msg, sizeof(f->fail_msg), "work file: %s",
-		    ais_strerror(e));
-	} else if ((e = backend_get_start(h, &f->bck, f->o.object, &fill_ops,
-	    f, &f->get, f->fail_msg, sizeof(f->fail_msg))) != AIS_OK)
-		f->fail_status = backend_err_status(e, 0);
-	if (e == AIS_OK)
+	if ((e = backend_get_start(h, &f->bck, f->o.object, &fill_ops, f,
+	    &f->get, f->fail_msg, sizeof(f->fail_msg))) == AIS_OK)
 		return 0;
+	f->fail_status = backend_err_status(e, 0);
 	fill_finish(f, false);
 	return 1;
 }
 
-/* On the fill loop, once the GET has ended: checks and stores. */
+/*
+ * On the fill loop, once the GET has ended: checks what came, lets the
+ * waiters have the last byte, and stores.
+ */
 static void
 fill_done(struct xferq_task *task, CURL *h, CURLcode rc)
 {
@@ -459,12 +486,14 @@ fill_done(struct xferq_task *task, CURL *h, CURLcode rc)
 	f->get = NULL;
 	if (e == AIS_OK && status >= 200 && status <= 299 &&
 	    (f->nbuf == 0 || fill_flush(f) == 0)) {
-		/* waiters send the tail while the object is stored */
+		ok = fill_verify(f);
+		/* waiters send the rest while the object is stored */
 		pthread_mutex_lock(&f->mu);
-		if (f->avail > f->posted_at)
+		f->verified = ok;
+		if (ok || f->avail > f->posted_at)
 			notify_all(f);
 		pthread_mutex_unlock(&f->mu);
-		ok = fill_commit(f);
+		ok = ok && fill_store(f);
 	} else if (f->fail_msg[0] == '\0') {	/* not a write error */
 		f->fail_status = backend_err_status(e, status);
 		snprintf(f->fail_msg, sizeof(f->fail_msg), "%s://%s/%s: %s",
