@@ -26,7 +26,7 @@ RUNS=${RUNS:-3} SECS=${SECS:-3} WORKERS=${WORKERS:-"1 4 16 64"}
 # cold and backend runs come in pairs, PAIRS of them a run: s3rver's pace
 # drifts and stalls in its garbage collector, and two reads of the same
 # objects from it alone differ by up to 30%
-PAIRS=${PAIRS:-2}
+PAIRS=${PAIRS:-4}
 TARGETS=${TARGETS:-1}
 PIN_BACKEND=${PIN_BACKEND:-1}
 OUT=${OUT:-$PWD/bench.png}
@@ -95,6 +95,8 @@ for mib in 1 10; do
 			pin=${pin_rest:+taskset -c $pin_rest}
 			for pair in $(seq 1 "$PAIRS"); do
 				"$bin/ais-ctl" bucket evict s3://bench >/dev/null
+				# each cold run pays for its own writes, not the last one's
+				sync
 				# alternate which of the pair runs first
 				if [ $(((run + pair) % 2)) = 0 ]; then
 					cold_run "$mib" "$w"; backend_run "$mib" "$w"
