@@ -80,6 +80,13 @@ load() {
 cold_run() {		# $1: MiB, $2: workers
 	echo "cold $(load -filelist "$work/names$1" -epochs 1 -duration 0 -numworkers "$2")" >>"$work/r-$1-$2"
 }
+warm_run() {		# $1: proxy, direct or nginx, $2: MiB, $3: workers
+	case $1 in
+	proxy) load -filelist "$work/names$2" -duration "${SECS}s" -numworkers "$3" ;;
+	direct) load -filelist "$work/names$2" -duration "${SECS}s" -numworkers "$3" -direct ;;
+	nginx) load -urls "$work/nginx$2" -duration "${SECS}s" -numworkers "$3" ;;
+	esac
+}
 backend_run() {
 	echo "backend $(load -s3endpoint "$s3" -filelist "$work/names$1" -epochs 1 -duration 0 -numworkers "$2")" >>"$work/r-$1-$2"
 }
@@ -108,12 +115,22 @@ for mib in 1 10; do
 			# the cold run's files are still being written back; nginx's
 			# were written long ago: flush them so both read the same way
 			sync
-			echo "proxy $(load -filelist "$work/names$mib" -duration ${SECS}s -numworkers "$w")" >>"$work/r-$mib-$w"
-			echo "direct $(load -filelist "$work/names$mib" -duration ${SECS}s -numworkers "$w" -direct)" >>"$work/r-$mib-$w"
-			echo "nginx $(load -urls "$work/nginx$mib" -duration ${SECS}s -numworkers "$w")" >>"$work/r-$mib-$w"
+			# every other run in the reverse order, so that what comes
+			# first (after the sync, say) is no one's advantage
+			kinds="proxy direct nginx"
+			[ $((run % 2)) = 0 ] && kinds="nginx direct proxy"
+			for k in $kinds; do echo "$k $(warm_run "$k" "$mib" "$w")"; done >>"$work/r-$mib-$w"
 		done
 	done
 done
+
+# paired A B FILE: the median over k of the k-th A run over the k-th B run.
+# Runs of one pair are back to back, so the machine's drift (and s3rver's)
+# cancels in each ratio, which a ratio of two medians does not do.
+paired() {
+	awk -v a="$1" -v b="$2" '$1 == a { x[++nx] = $2 } $1 == b { y[++ny] = $2 }
+	    END { for (i = 1; i <= nx && i <= ny; i++) print x[i] / y[i] }' "$3" | median
+}
 
 table() {
 	local mib w p
@@ -127,23 +144,18 @@ table() {
 				rate[$p]=$(awk -v p=$p '$1 == p { print $2 }' "$work/r-$mib-$w" | median)
 				m99[$p]=$(awk -v p=$p '$1 == p { print $3 }' "$work/r-$mib-$w" | median)
 			done
-			# the k-th cold run with the k-th backend run: the median
-			# of the pairs' ratios, so the drift of s3rver cancels
-			cold_be=$(awk '$1 == "cold" { c[++nc] = $2 } $1 == "backend" { b[++nb] = $2 }
-			    END { for (i = 1; i <= nc && i <= nb; i++) print c[i] / b[i] }' \
-			    "$work/r-$mib-$w" | median)
 			printf '%-6s %-7s %12s %12s %12s %12s %12s %8.2f %8.2f %8.2f %8s %8s\n' \
 			    "${mib}MiB" "$w" "${rate[proxy]}" "${rate[direct]}" "${rate[nginx]}" \
 			    "${rate[cold]}" "${rate[backend]}" \
-			    "$(echo "${rate[proxy]} ${rate[nginx]}" | awk '{ print $1 / $2 }')" \
-			    "$(echo "${rate[direct]} ${rate[nginx]}" | awk '{ print $1 / $2 }')" \
-			    "$cold_be" \
+			    "$(paired proxy nginx "$work/r-$mib-$w")" \
+			    "$(paired direct nginx "$work/r-$mib-$w")" \
+			    "$(paired cold backend "$work/r-$mib-$w")" \
 			    "${m99[direct]}" "${m99[nginx]}"
 			echo "$mib $w ${rate[proxy]} ${rate[direct]} ${rate[nginx]} ${rate[cold]} ${rate[backend]} ${m99[proxy]} ${m99[direct]} ${m99[nginx]}" >>"$work/plot.dat"
 		done
 	done
 }
-echo "1 proxy + $TARGETS target(s); median of $RUNS runs; warm runs ${SECS}s; cold and backend runs read each object once, $((RUNS * PAIRS)) pairs, cold/be the median of the pairs' ratios${pin_rest:+ (backend on CPU $last_cpu, cluster and loader on $pin_rest)}"
+echo "1 proxy + $TARGETS target(s); median of $RUNS runs; warm runs ${SECS}s; cold and backend runs read each object once, $((RUNS * PAIRS)) pairs; a ratio is the median of the ratios of runs made back to back${pin_rest:+ (backend on CPU $last_cpu, cluster and loader on $pin_rest)}"
 table | tee "$work/table"
 
 # the plot: throughput and p99 against workers, 1 MiB and 10 MiB
