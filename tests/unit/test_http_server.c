@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fill_file.h"
 #include "http_server.h"
 
 static char file_path[] = "/tmp/test_http_server.XXXXXX";
@@ -119,15 +120,11 @@ setup(void **state)
 	struct http_server_opts o = { .host = "127.0.0.1", .port = 0,
 	    .nloops = 2, .idle_timeout_ms = 1000, .io_timeout_ms = 1000,
 	    .handler = handler };
-	char err[256], buf[300000];
-	int fd;
+	char err[256];
 
 	(void)state;
-	fd = mkstemp(file_path);
-	memset(buf, 'f', sizeof(buf));
-	if (write(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
+	if (fill_file(file_path, 300000, 'f') != 0)
 		return -1;
-	close(fd);
 	return http_server_start(&srv, &o, err, sizeof(err)) == AIS_OK ? 0 : -1;
 }
 

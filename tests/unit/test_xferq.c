@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fill_file.h"
 #include "http_server.h"
 #include "xferq.h"
 
@@ -203,16 +204,12 @@ setup(void **state)
 	struct http_server_opts o = { .host = "127.0.0.1", .port = 0,
 	    .nloops = 2, .idle_timeout_ms = 1000, .io_timeout_ms = 1000,
 	    .handler = handler };
-	char err[256], buf[BODY];
-	int fd;
+	char err[256];
 
 	(void)state;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	fd = mkstemp(file_path);
-	memset(buf, 'x', sizeof(buf));
-	if (write(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
+	if (fill_file(file_path, BODY, 'x') != 0)
 		return -1;
-	close(fd);
 	return http_server_start(&srv, &o, err, sizeof(err)) == AIS_OK ? 0 : -1;
 }
 
