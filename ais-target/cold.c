@@ -19,6 +19,8 @@
  * cut; the work file is removed and the next GET retries.
  * A job (prefetch) has no connection: cold_fetch joins the fill in
  * flight, or starts one, and sleeps on its condition variable.
+ * With --fsync a cold worker stores the verified object, so that the
+ * fsync holds up no other fill of the loop.
  *
  * Why loops and not a thread per fetch: with 16 fetches at once on a busy
  * CPU, each thread waited its turn for 60-100 ms while its socket filled;
@@ -403,14 +405,18 @@ fill_verify(struct fill *f)
 	return true;
 }
 
-/* Stores the metadata with the work file and makes room for its name. */
+/*
+ * Stores the metadata with the work file (and with --fsync makes both
+ * durable, as a PUT does) and makes room for its name.
+ */
 static bool
 fill_store(struct fill *f)
 {
 	if (lom_store_fd(f->wfd, &f->md) != AIS_OK ||
+	    (f->t->conf.fsync && fsync(f->wfd) != 0) ||
 	    fs_mkparents(f->fqn) != AIS_OK) {
-		snprintf(f->fail_msg, sizeof(f->fail_msg), "%s: cannot store "
-		    "metadata: %s", f->fqn, strerror(errno));
+		snprintf(f->fail_msg, sizeof(f->fail_msg), "%s: cannot store: "
+		    "%s", f->fqn, strerror(errno));
 		f->fail_status = 500;
 		return false;
 	}
@@ -448,6 +454,15 @@ fill_finish(struct fill *f, bool ok)
 	LIST_REMOVE(f, link);
 	pthread_mutex_unlock(&table_mu);
 	fill_unref(f);
+}
+
+/* On a cold worker: stores a verified fill with --fsync. */
+static void
+store_on_worker(void *arg)
+{
+	struct fill *f = arg;
+
+	fill_finish(f, fill_store(f));
 }
 
 /* On a fill loop: opens the work file and sets h up for the GET. */
@@ -497,14 +512,16 @@ fill_done(struct xferq_task *task, CURL *h, CURLcode rc)
 		if (ok || f->avail > f->posted_at)
 			notify_all(f);
 		pthread_mutex_unlock(&f->mu);
-		ok = ok && fill_store(f);
 	} else if (f->fail_msg[0] == '\0') {	/* not a write error */
 		f->fail_status = backend_err_status(e, status);
 		snprintf(f->fail_msg, sizeof(f->fail_msg), "%s://%s/%s: %s",
 		    f->o.provider, f->o.bucket, f->o.object,
 		    status == 404 ? "not found on the backend" : err);
 	}
-	fill_finish(f, ok);
+	/* an fsync would hold up every other fill of this loop */
+	if (ok && f->t->conf.fsync && cold_submit(store_on_worker, f) == AIS_OK)
+		return;
+	fill_finish(f, ok && fill_store(f));
 }
 
 /* ---- the loop side ---- */
