@@ -36,7 +36,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
 #include <sys/queue.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -94,6 +96,7 @@ struct fill {
 static pthread_mutex_t table_mu = PTHREAD_MUTEX_INITIALIZER;
 static LIST_HEAD(, fill) table[FILL_BUCKETS];
 static struct xferq *fill_q;		/* the fills' backend GETs */
+static int fill_nice;
 static struct workq *cold_wq;		/* blocking backend calls */
 
 static void
@@ -671,12 +674,34 @@ cold_fetch(struct target *t, const struct objref *o, const struct bucket *b,
 	return e;
 }
 
+/*
+ * A fill loop runs ahead of the event loops and of other processes: one
+ * that waits its turn leaves the backend's socket full, and the backend
+ * pays for it (s3rver spent 28% more CPU a byte sending to loops at the
+ * default priority, and served cold GETs 0.8x as fast as direct ones; at
+ * nice -10, the same CPU and speed).  Raising a thread's priority takes
+ * CAP_SYS_NICE or an RLIMIT_NICE (LimitNICE= in the systemd unit).
+ */
+static void
+fill_loop_init(void)
+{
+	static atomic_bool warned;
+
+	if (fill_nice == 0 || setpriority(PRIO_PROCESS, (id_t)gettid(),
+	    fill_nice) == 0 || atomic_exchange(&warned, true))
+		return;
+	log_warnx("TGT-FILL-NICE", "nice=%d error=\"%s\" (fill loops run at "
+	    "the process's priority)", fill_nice, strerror(errno));
+}
+
 ais_err
-cold_init(int nloops, int nworkers)
+cold_init(int nloops, int nworkers, int nice)
 {
 	ais_err e;
 
-	if ((e = xferq_start(&fill_q, nloops, backend_multi_init)) != AIS_OK)
+	fill_nice = nice;
+	if ((e = xferq_start(&fill_q, nloops, backend_multi_init,
+	    fill_loop_init)) != AIS_OK)
 		return e;
 	return workq_start(&cold_wq, nworkers);
 }

@@ -33,6 +33,9 @@ static const struct opt options[] = {
 	{ "fill-loops", 0, OPT_INT, &tgt.conf.fill_loops, "N", "0",
 	    "threads fetching cold objects, any number each (0: one per CPU)",
 	    0, 256, false },
+	{ "fill-nice", 0, OPT_INT, &tgt.conf.fill_nice, "N", "-10",
+	    "nice value of the fill loops, so they drain the backend's socket "
+	    "first (0: the process's)", -20, 19, false },
 	{ "cold-workers", 0, OPT_INT, &tgt.conf.cold_workers, "N", "64",
 	    "threads for blocking backend calls (HEAD, validation)", 1, 1024,
 	    false },
@@ -77,7 +80,7 @@ target_start(struct target *t, char *err, size_t errlen)
 	nloops = t->conf.fill_loops > 0 ? t->conf.fill_loops :
 	    sysconf(_SC_NPROCESSORS_ONLN);
 	if ((e = cold_init(nloops > 0 ? (int)nloops : 1,
-	    (int)t->conf.cold_workers)) != AIS_OK) {
+	    (int)t->conf.cold_workers, (int)t->conf.fill_nice)) != AIS_OK) {
 		snprintf(err, errlen, "cannot start the fill loops and workers");
 		return e;
 	}

@@ -28,6 +28,7 @@ struct target_conf {
 	bool		 fsync;
 	long long	 cold_workers;
 	long long	 fill_loops;
+	long long	 fill_nice;
 };
 
 struct target {
@@ -75,8 +76,11 @@ int	cold_get(struct target *, struct http_conn *, struct http_request *,
 ais_err	cold_fetch(struct target *, const struct objref *,
 	    const struct bucket *, int64_t *size, int *status, char *errbuf,
 	    size_t errlen);
-/* nloops threads run the fetches, nworkers the blocking backend calls. */
-ais_err	cold_init(int nloops, int nworkers);
+/*
+ * nloops threads at nice value nice (0: the process's) run the fetches,
+ * nworkers the blocking backend calls.
+ */
+ais_err	cold_init(int nloops, int nworkers, int nice);
 void	cold_fini(void);
 /* Runs blocking work (backend calls) on the cold workers. */
 ais_err	cold_submit(void (*fn)(void *), void *arg);

@@ -17,6 +17,7 @@
 
 struct loop {
 	pthread_t		 thread;
+	void			(*init)(void);
 	bool			 started;
 	struct cmulti		 cm;
 	pthread_mutex_t		 mu;
@@ -109,6 +110,8 @@ loop_main(void *arg)
 	struct loop *l = arg;
 	bool woken = true;
 
+	if (l->init != NULL)
+		l->init();
 	for (;;) {
 		if (woken && !take_queue(l))
 			break;
@@ -130,7 +133,8 @@ loop_fini(struct loop *l)
 }
 
 ais_err
-xferq_start(struct xferq **out, int nloops, void (*setup)(CURLM *))
+xferq_start(struct xferq **out, int nloops, void (*setup)(CURLM *),
+    void (*init)(void))
 {
 	struct xferq *q;
 	struct loop *l;
@@ -146,6 +150,7 @@ xferq_start(struct xferq **out, int nloops, void (*setup)(CURLM *))
 		l = &q->loops[i];
 		pthread_mutex_init(&l->mu, NULL);
 		TAILQ_INIT(&l->queue);
+		l->init = init;
 		q->nloops++;
 		if ((e = cmulti_init(&l->cm)) != AIS_OK)
 			break;

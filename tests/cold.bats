@@ -230,3 +230,13 @@ headers() {	# headers URL: response headers that must not change
 	[ $SECONDS -lt 10 ]
 	[ -z "$(work_files)" ]
 }
+
+@test "the fill loops run at nice -10, one per CPU, ahead of the target's event loops" {
+	local pid n
+	pid=$(node_field t1 pid)
+	n=$(for t in /proc/"$pid"/task/*; do awk '{ print $19 }' "$t/stat"; done |
+	    grep -c -- '^-10$')
+	[ "$n" -eq "$(nproc)" ]
+	for t in /proc/"$pid"/task/*; do awk '{ print $19 }' "$t/stat"; done |
+	    grep -q '^0$'
+}

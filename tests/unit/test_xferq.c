@@ -126,7 +126,7 @@ test_many_gets_on_two_loops_get_every_byte(void **state)
 
 	(void)state;
 	ndone = 0;
-	assert_int_equal(xferq_start(&q, 2, NULL), AIS_OK);
+	assert_int_equal(xferq_start(&q, 2, NULL, NULL), AIS_OK);
 	for (i = 0; i < NTASKS; i++) {
 		get_init(&g[i], "/file", http_server_port(srv));
 		xferq_submit(q, &g[i].task);
@@ -148,7 +148,7 @@ test_task_with_nothing_to_run_is_not_done(void **state)
 
 	(void)state;
 	ndone = 0;
-	assert_int_equal(xferq_start(&q, 1, NULL), AIS_OK);
+	assert_int_equal(xferq_start(&q, 1, NULL, NULL), AIS_OK);
 	get_init(&skip, "/file", http_server_port(srv));
 	skip.skip = 1;
 	get_init(&real, "/file", http_server_port(srv));
@@ -169,7 +169,7 @@ test_refused_connection_ends_with_an_error(void **state)
 
 	(void)state;
 	ndone = 0;
-	assert_int_equal(xferq_start(&q, 1, NULL), AIS_OK);
+	assert_int_equal(xferq_start(&q, 1, NULL, NULL), AIS_OK);
 	get_init(&g, "/file", 1);	/* nobody listens on port 1 */
 	xferq_submit(q, &g.task);
 	wait_done(1);
@@ -187,7 +187,7 @@ test_stop_runs_what_was_queued(void **state)
 
 	(void)state;
 	ndone = 0;
-	assert_int_equal(xferq_start(&q, 2, NULL), AIS_OK);
+	assert_int_equal(xferq_start(&q, 2, NULL, NULL), AIS_OK);
 	for (i = 0; i < 8; i++) {
 		get_init(&g[i], "/file", http_server_port(srv));
 		xferq_submit(q, &g[i].task);
