@@ -332,13 +332,6 @@ xfer_setup(CURL *h, const struct bucket *b, const char *url, bool head,
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 64L * 1024);
-	/*
-	 * The shared cache keeps every connection a fill thread may want:
-	 * with curl's default of 5, 16 concurrent cold GETs of 1 MiB made
-	 * 3000 connections for 512 objects, and s3rver spent as much CPU
-	 * on them as on the data (cold 0.5x direct GETs from it).
-	 */
-	curl_easy_setopt(h, CURLOPT_MAXCONNECTS, BACKEND_MAX_IDLE);
 	if (head)
 		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
 	if (strcmp(b->provider, "aws") == 0) {
@@ -392,6 +385,8 @@ backend_do(const struct bucket *b, const char *url, bool head,
 	if ((h = thread_curl()) == NULL)
 		return AIS_ENOMEM;
 	xfer_setup(h, b, url, head, x);
+	/* the shared cache: see backend_multi_init */
+	curl_easy_setopt(h, CURLOPT_MAXCONNECTS, BACKEND_MAX_IDLE);
 	return xfer_end(x, curl_easy_perform(h), url, status, errbuf, errlen);
 }
 
@@ -491,6 +486,13 @@ backend_get_end(struct bk_get *g, CURLcode rc, int *status, char *errbuf,
 	return e;
 }
 
+/*
+ * A cache keeps every connection its transfers may want: with curl's
+ * default of 5, 16 concurrent cold GETs of 1 MiB made 3000 connections
+ * for 512 objects, and s3rver spent as much CPU on them as on the data
+ * (cold 0.5x direct GETs from it).  An easy handle in a multi ignores
+ * CURLOPT_MAXCONNECTS; the multi's own setting counts.
+ */
 void
 backend_multi_init(CURLM *m)
 {
