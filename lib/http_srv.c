@@ -88,6 +88,7 @@ struct http_conn {
 	bool			 peer_gone;
 	bool			 in_lru;
 	bool			 in_ready;
+	uint32_t		 events;	/* what epoll watches for */
 	unsigned long		 responses;	/* response cycles ended */
 	long long		 last_ms;
 	TAILQ_ENTRY(http_conn)	 lru;
@@ -165,6 +166,7 @@ static void	conn_write(struct http_conn *);
 static void	conn_read(struct http_conn *);
 static void	conn_feed_body(struct http_conn *);
 static void	conn_progress(struct http_conn *);
+static void	conn_ready(struct http_conn *);
 
 static void
 conn_touch(struct http_conn *c)
@@ -181,7 +183,11 @@ conn_events(struct http_conn *c, uint32_t events)
 {
 	struct epoll_event ev = { .events = events, .data.ptr = c };
 
-	epoll_ctl(c->loop->epfd, EPOLL_CTL_MOD, c->fd, &ev);
+	/* most requests end with the mask they began with: no syscall */
+	if (events == c->events)
+		return;
+	if (epoll_ctl(c->loop->epfd, EPOLL_CTL_MOD, c->fd, &ev) == 0)
+		c->events = events;
 }
 
 /* ---- responses ---- */
@@ -499,10 +505,9 @@ write_head_and_mem(struct http_conn *c)
 }
 
 /*
- * 0 done, 1 wait for the socket, 2 wait for a streamed file to grow.
- * After WRITE_TURN bytes it waits for the socket too, so that the loop's
- * other connections get their turn before a fast reader of a large file
- * gets more.
+ * 0 done, 1 wait for the socket, 2 wait for a streamed file to grow, 3
+ * turn over: after WRITE_TURN bytes the loop's other connections get
+ * their turn before a fast reader of a large file gets more.
  */
 static int
 write_file(struct http_conn *c)
@@ -512,7 +517,7 @@ write_file(struct http_conn *c)
 
 	while (c->file_left > 0) {
 		if (sent >= WRITE_TURN)
-			return 1;
+			return 3;
 		want = c->file_left < WRITE_TURN - sent ? c->file_left :
 		    WRITE_TURN - sent;
 		if (c->streaming) {
@@ -553,6 +558,10 @@ conn_write(struct http_conn *c)
 	}
 	if (r == 2) {		/* the producer calls http_conn_stream_avail */
 		conn_events(c, 0);
+		return;
+	}
+	if (r == 3) {		/* the socket has room: no wait for EPOLLOUT */
+		conn_ready(c);
 		return;
 	}
 	if (c->close_after)
@@ -963,6 +972,7 @@ conn_adopt(struct http_conn *c, void *arg)
 	c->in_lru = true;
 	TAILQ_INSERT_TAIL(&l->lru, c, lru);
 	c->last_ms = mono_ms();
+	c->events = ev.events;
 	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, c->fd, &ev) != 0)
 		conn_close(c);
 }
@@ -1042,19 +1052,29 @@ loop_tick(struct loop *l)
 	}
 }
 
+/* Queues c to be served in the loop's next pass, without an event. */
+static void
+conn_ready(struct http_conn *c)
+{
+	if (c->in_ready)
+		return;
+	c->in_ready = true;
+	TAILQ_INSERT_TAIL(&c->loop->readyq, c, ready);
+	c->loop->nready++;
+}
+
 /* A connection with bytes of a next request in its buffer is ready. */
 static void
 conn_progress(struct http_conn *c)
 {
-	if (c->state == CS_HEAD && c->in_len > 0 && c->scanned < c->in_len &&
-	    !c->in_ready) {
-		c->in_ready = true;
-		TAILQ_INSERT_TAIL(&c->loop->readyq, c, ready);
-		c->loop->nready++;
-	}
+	if (c->state == CS_HEAD && c->in_len > 0 && c->scanned < c->in_len)
+		conn_ready(c);
 }
 
-/* One request of each connection that was ready when the pass began. */
+/*
+ * One request, or one write turn, of each connection that was ready when
+ * the pass began.
+ */
 static void
 loop_serve_ready(struct loop *l)
 {
@@ -1066,7 +1086,10 @@ loop_serve_ready(struct loop *l)
 		TAILQ_REMOVE(&l->readyq, c, ready);
 		l->nready--;
 		c->in_ready = false;
-		conn_read(c);
+		if (c->state == CS_WRITE)
+			conn_write(c);
+		else
+			conn_read(c);
 		conn_progress(c);
 		loop_reap(l);
 	}
@@ -1087,9 +1110,10 @@ loop_event(struct loop *l, struct epoll_event *ev)
 	}
 	if (c->state == CS_DEAD)
 		return;
-	if (ev->events & EPOLLOUT)
-		conn_write(c);
-	else if (ev->events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+	if (ev->events & EPOLLOUT) {
+		if (!c->in_ready)	/* else its turn comes in this pass */
+			conn_write(c);
+	} else if (ev->events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
 		if (c->state == CS_HEAD || c->state == CS_BODY)
 			conn_read(c);
 		else if (ev->events & (EPOLLHUP | EPOLLERR))

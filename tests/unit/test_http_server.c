@@ -22,7 +22,10 @@
 #include "fill_file.h"
 #include "http_server.h"
 
+#define BIG_SIZE	(5 << 20)	/* several write turns */
+
 static char file_path[] = "/tmp/test_http_server.XXXXXX";
+static char big_path[] = "/tmp/test_http_server_big.XXXXXX";
 static atomic_int slow_served;
 
 struct counter {
@@ -87,6 +90,10 @@ handler(struct http_conn *c, struct http_request *req, void *arg)
 		fd = open(file_path, O_RDONLY);
 		http_resp_start(c, 200);
 		http_resp_sendfile(c, fd, 0, 300000);
+	} else if (slice_eq(req->path, "/big")) {
+		fd = open(big_path, O_RDONLY);
+		http_resp_start(c, 200);
+		http_resp_sendfile(c, fd, 0, BIG_SIZE);
 	} else if (slice_eq(req->path, "/put")) {
 		k = calloc(1, sizeof(*k));
 		k->c = c;
@@ -123,7 +130,8 @@ setup(void **state)
 	char err[256];
 
 	(void)state;
-	if (fill_file(file_path, 300000, 'f') != 0)
+	if (fill_file(file_path, 300000, 'f') != 0 ||
+	    fill_file(big_path, BIG_SIZE, 'g') != 0)
 		return -1;
 	return http_server_start(&srv, &o, err, sizeof(err)) == AIS_OK ? 0 : -1;
 }
@@ -134,6 +142,7 @@ teardown(void **state)
 	(void)state;
 	http_server_stop(srv, 1000);
 	unlink(file_path);
+	unlink(big_path);
 	return 0;
 }
 
@@ -223,6 +232,67 @@ test_sendfile_and_head(void **state)
 	close(fd);
 	assert_non_null(strstr(buf, "Content-Length: 300000"));
 	assert_int_equal(got, (size_t)(strstr(buf, "\r\n\r\n") + 4 - buf));
+}
+
+/* The response after the head at *p: its body is n bytes of c. */
+static void
+expect_body(char **p, const char *end, size_t n, int c)
+{
+	char *body = strstr(*p, "\r\n\r\n");
+	size_t i;
+
+	assert_non_null(body);
+	body += 4;
+	assert_true((size_t)(end - body) >= n);
+	for (i = 0; i < n; i++)
+		if (body[i] != c)
+			fail_msg("byte %zu of the body is %d", i, body[i]);
+	*p = body + n;
+}
+
+/*
+ * Two connections read two large files each, pipelined, at once: a write
+ * turn ends after 1 MiB and the connection's next turn comes without an
+ * event, so both progress and every byte arrives in order.
+ */
+static void
+test_large_files_take_turns_and_arrive_whole(void **state)
+{
+	static char buf[2][2 * BIG_SIZE + 4096];
+	size_t got[2] = { 0, 0 };
+	bool eof[2] = { false, false };
+	char *p;
+	ssize_t r;
+	int fd[2], i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		fd[i] = dial();
+		send_all(fd[i], "GET /big HTTP/1.1\r\n\r\nGET /big HTTP/1.1\r\n"
+		    "\r\nGET /hello HTTP/1.1\r\nConnection: close\r\n\r\n");
+	}
+	while (!eof[0] || !eof[1])
+		for (i = 0; i < 2; i++) {
+			if (eof[i])
+				continue;
+			/* a small read each: the server fills the socket */
+			r = read(fd[i], buf[i] + got[i], 65536 <
+			    sizeof(buf[i]) - 1 - got[i] ? 65536 :
+			    sizeof(buf[i]) - 1 - got[i]);
+			assert_true(r >= 0);
+			eof[i] = r == 0;
+			got[i] += (size_t)r;
+		}
+	for (i = 0; i < 2; i++) {
+		close(fd[i]);
+		buf[i][got[i]] = '\0';
+		p = buf[i];
+		expect_body(&p, buf[i] + got[i], BIG_SIZE, 'g');
+		expect_body(&p, buf[i] + got[i], BIG_SIZE, 'g');
+		assert_non_null(strstr(p, "HTTP/1.1 200"));
+		assert_non_null(p = strstr(p, "\r\n\r\n"));
+		assert_string_equal(p + 4, "hi");
+	}
 }
 
 static void
@@ -362,6 +432,7 @@ main(void)
 		cmocka_unit_test(test_busy_connection_does_not_starve_its_loop),
 		cmocka_unit_test(test_keepalive_and_pipelining),
 		cmocka_unit_test(test_sendfile_and_head),
+		cmocka_unit_test(test_large_files_take_turns_and_arrive_whole),
 		cmocka_unit_test(test_bodies),
 		cmocka_unit_test(test_bad_chunking_closes),
 		cmocka_unit_test(test_defer_and_resume_from_another_thread),
