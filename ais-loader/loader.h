@@ -21,6 +21,7 @@
 
 #include "cksum.h"
 #include "cmulti.h"
+#include "hget.h"
 #include "hist.h"
 #include "smap.h"
 
@@ -56,6 +57,7 @@ struct loader_conf {
 	char		*s3endpoint;
 	char		*urls;		/* a file of plain URLs to GET */
 	bool		 direct;	/* to the owner, no redirect */
+	bool		 curl;		/* no lean GETs (hget) */
 	bool		 json;
 	bool		 quiet;
 	char		*agents;	/* coordinate these loaders */
@@ -76,9 +78,15 @@ struct xfer {
 	size_t		 len, off;
 };
 
-/* One worker: one request at a time, one after the other. */
+struct driver;
+
+/*
+ * One worker: one request at a time, one after the other.  Its GETs run
+ * on hget (lean runs, see struct loader) or on its curl handle.
+ */
 struct worker {
 	struct loader	*ld;
+	struct driver	*drv;
 	int		 id;
 	uint64_t	 rng;
 	pthread_mutex_t	 mu;		/* guards st */
@@ -87,6 +95,8 @@ struct worker {
 	uint64_t	 puts;
 	double		 done_at;	/* loader_now() when it ran out */
 	CURL		*h;		/* kept: its connection stays alive */
+	struct hget	*hg;		/* lean runs: kept too */
+	char		*rbuf;		/* lean runs: bodies are read here */
 	struct xfer	 x;		/* of the request in flight */
 	enum op_kind	 kind;
 	uint64_t	 t0, size;
@@ -103,6 +113,7 @@ struct driver {
 	pthread_t	 thread;
 	bool		 joined;
 	struct cmulti	 cm;
+	int		 ep;		/* lean runs: the epoll of hget */
 	int		 active;	/* workers with a request in flight */
 };
 
@@ -117,6 +128,12 @@ struct loader {
 	struct driver		*d;
 	int			 ndrivers;
 	struct curl_slist	*hdrs;		/* of every request */
+	/*
+	 * GETs alone over plain http:// run on hget, not curl: a lean run
+	 * (hdrs_lean are its header lines).
+	 */
+	bool			 lean;
+	char			 hdrs_lean[128];
 	int			 per_driver;	/* workers a driver runs */
 	long long		 duration_ms;
 	atomic_bool		 stop;		/* requests after it not counted */
@@ -129,15 +146,16 @@ struct loader {
 };
 
 /* worker.c */
-/* Sets up w's curl handle; false when out of memory. */
-bool	 worker_init(struct worker *w);
+/* Sets up w's curl handle (lean: its hget on ep); false: out of memory. */
+bool	 worker_init(struct worker *w, int ep);
 void	 worker_fini(struct worker *w);
 /* Prepares w's next request; false when there is no more work. */
 bool	 worker_next(struct worker *w);
-/* Records how w's request went. */
+/* Records how w's request went, on curl and on hget. */
 void	 worker_done(struct worker *w, CURLcode rc);
-/* The headers of every request (Range, S3's). */
-struct curl_slist *loader_headers(const struct loader *);
+void	 worker_done_lean(struct worker *w, int status, uint64_t bytes);
+/* The headers of every request (Range, S3's); lean runs' in hdrs_lean. */
+struct curl_slist *loader_headers(struct loader *);
 void	 loader_add_name(struct loader *, const char *);
 /* Remembers a PUT's name for -cleanup. */
 void	 loader_add_put(struct loader *, const char *);
@@ -154,6 +172,8 @@ void	stats_add(struct op_stats *dst, const struct op_stats *src);
 
 /* driver.c: runs until its workers run out of work or ld->stop. */
 void	*driver_main(void *);
+/* driver.c: a lean worker's request ended; starts its next. */
+void	 driver_lean_next(struct worker *w);
 
 /* agent.c */
 int	agent_serve(struct loader *, const char *url);

@@ -1,11 +1,13 @@
 /*
  * worker.c: one load worker's requests: the next GET or PUT set up on the
- * worker's own curl handle (its connection is kept alive), and how it went
- * recorded in the worker's histograms.  Every PUT sends a prefix of one
- * buffer of random content; a GET's body is discarded as it arrives (or
- * only hashed, with -verifyhash).  Nothing is allocated per request: the
- * URL is built in the worker's buffer.
+ * worker's own curl handle, or its hget client in a lean run (either keeps
+ * its connections alive), and how it went recorded in the worker's
+ * histograms.  Every PUT sends a prefix of one buffer of random content; a
+ * GET's body is discarded as it arrives (or only hashed, with
+ * -verifyhash).  The URL is built in the worker's buffer; on hget, nothing
+ * at all is allocated per request.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,23 +117,78 @@ discard(char *data, size_t size, size_t n, void *arg)
 }
 
 /* -verifyhash: the checksum headers come before the body they describe. */
+static void
+checksum_header(struct xfer *x, struct slice name, struct slice value)
+{
+	enum cksum_type t;
+
+	if (slice_caseeq(name, "Ais-Checksum-Type") &&
+	    value.len < sizeof(x->type) &&
+	    cksum_type_parse(value.ptr, value.len, &t) == AIS_OK) {
+		memcpy(x->type, value.ptr, value.len);
+		x->type[value.len] = '\0';
+		cksum_abort(&x->ck);
+		cksum_init(&x->ck, t);
+	} else if (slice_caseeq(name, "Ais-Checksum-Value") &&
+	    value.len < sizeof(x->value)) {
+		memcpy(x->value, value.ptr, value.len);
+		x->value[value.len] = '\0';
+	}
+}
+
+/* curl's header lines, "Name: value\r\n", to checksum_header */
 static size_t
 header(char *line, size_t size, size_t n, void *arg)
 {
-	struct xfer *x = arg;
+	struct slice name, value;
 	size_t len = size * n;
-	enum cksum_type t;
+	char *colon = memchr(line, ':', len);
 
-	if (len > 18 && strncasecmp(line, "Ais-Checksum-Type:", 18) == 0 &&
-	    sscanf(line + 18, " %15s", x->type) == 1 &&
-	    cksum_type_parse(x->type, strlen(x->type), &t) == AIS_OK) {
-		cksum_abort(&x->ck);
-		cksum_init(&x->ck, t);
-	} else if (len > 19 && strncasecmp(line, "Ais-Checksum-Value:",
-	    19) == 0)
-		sscanf(line + 19, " %64s", x->value);
+	if (colon == NULL)
+		return len;
+	name = (struct slice){ line, (size_t)(colon - line) };
+	value = (struct slice){ colon + 1, len - name.len - 1 };
+	while (value.len > 0 && (*value.ptr == ' ' || *value.ptr == '\t')) {
+		value.ptr++;
+		value.len--;
+	}
+	while (value.len > 0 && isspace((unsigned char)value.ptr[value.len -
+	    1]))
+		value.len--;
+	checksum_header(arg, name, value);
 	return len;
 }
+
+static void
+lean_header(void *arg, struct slice name, struct slice value)
+{
+	struct worker *w = arg;
+
+	if (w->ld->conf.verifyhash)
+		checksum_header(&w->x, name, value);
+}
+
+static void
+lean_body(void *arg, const char *data, size_t len)
+{
+	struct worker *w = arg;
+
+	cksum_update(&w->x.ck, data, len);
+}
+
+static void
+lean_done(void *arg, int status, uint64_t bytes, ais_err e, const char *why)
+{
+	struct worker *w = arg;
+
+	(void)e;
+	(void)why;
+	worker_done_lean(w, status, bytes);
+	driver_lean_next(w);
+}
+
+static const struct hget_ops lean_ops = { lean_header, lean_body,
+	lean_done };
 
 static size_t
 put_read(char *buf, size_t size, size_t n, void *arg)
@@ -293,6 +350,11 @@ worker_next(struct worker *w)
 			break;
 		record(w, w->kind, 0, 0, false);	/* too long a URL */
 	}
+	w->t0 = (uint64_t)mono_us();
+	if (w->hg != NULL) {
+		w->hg->readsize = (size_t)read_size(w);
+		return true;
+	}
 	curl_easy_setopt(w->h, CURLOPT_URL, w->url);
 	if (w->kind == OP_PUT) {
 		w->x.body = w->buf;
@@ -300,20 +362,15 @@ worker_next(struct worker *w)
 		set_put(w);
 	} else
 		set_get(w);
-	w->t0 = (uint64_t)mono_us();
 	return true;
 }
 
-void
-worker_done(struct worker *w, CURLcode rc)
+/* Records a request that ended, ok or not, having read got body bytes. */
+static void
+request_done(struct worker *w, bool ok, uint64_t got)
 {
 	struct loader *ld = w->ld;
-	curl_off_t got = 0;
-	long code = 0;
-	bool ok;
 
-	curl_easy_getinfo(w->h, CURLINFO_RESPONSE_CODE, &code);
-	ok = rc == CURLE_OK && code >= 200 && code <= 299;
 	if (w->kind == OP_PUT && ok) {
 		atomic_fetch_add(&ld->put_bytes, w->size);
 		loader_add_name(ld, w->name);
@@ -322,9 +379,8 @@ worker_done(struct worker *w, CURLcode rc)
 	/* a request that ends after the run does is not counted */
 	if (!atomic_load(&ld->stop)) {
 		if (w->kind == OP_GET) {
-			curl_easy_getinfo(w->h, CURLINFO_SIZE_DOWNLOAD_T, &got);
-			w->last_len = (uint64_t)got;
-			record(w, OP_GET, (uint64_t)mono_us() - w->t0, (uint64_t)got,
+			w->last_len = got;
+			record(w, OP_GET, (uint64_t)mono_us() - w->t0, got,
 			    ok && verified(&w->x));
 		} else
 			record(w, OP_PUT, (uint64_t)mono_us() - w->t0, w->size, ok);
@@ -332,8 +388,26 @@ worker_done(struct worker *w, CURLcode rc)
 	cksum_abort(&w->x.ck);
 }
 
+void
+worker_done(struct worker *w, CURLcode rc)
+{
+	curl_off_t got = 0;
+	long code = 0;
+
+	curl_easy_getinfo(w->h, CURLINFO_RESPONSE_CODE, &code);
+	curl_easy_getinfo(w->h, CURLINFO_SIZE_DOWNLOAD_T, &got);
+	request_done(w, rc == CURLE_OK && code >= 200 && code <= 299,
+	    (uint64_t)got);
+}
+
+void
+worker_done_lean(struct worker *w, int status, uint64_t bytes)
+{
+	request_done(w, status >= 200 && status <= 299, bytes);
+}
+
 struct curl_slist *
-loader_headers(const struct loader *ld)
+loader_headers(struct loader *ld)
 {
 	struct curl_slist *h = curl_slist_append(NULL, "Expect:");
 	char range[96];
@@ -350,6 +424,8 @@ loader_headers(const struct loader *ld)
 			snprintf(range, sizeof(range), "Range: bytes=%lld-",
 			    ld->conf.readoff);
 		h = curl_slist_append(h, range);
+		snprintf(ld->hdrs_lean, sizeof(ld->hdrs_lean), "%s\r\n",
+		    range);
 	}
 	return h;
 }
@@ -376,9 +452,20 @@ setup_handle(const struct loader *ld, CURL *h)
 	}
 }
 
+/* hget's read buffer: the largest read_size */
+#define LEAN_BUF	(64 * 1024)
+
 bool
-worker_init(struct worker *w)
+worker_init(struct worker *w, int ep)
 {
+	if (w->ld->lean) {
+		if ((w->hg = malloc(sizeof(*w->hg))) == NULL ||
+		    (w->rbuf = malloc(LEAN_BUF)) == NULL)
+			return false;
+		hget_init(w->hg, ep, &lean_ops, w, w->rbuf, LEAN_BUF,
+		    w->ld->hdrs_lean);
+		return true;
+	}
 	if ((w->h = curl_easy_init()) == NULL)
 		return false;
 	setup_handle(w->ld, w->h);
@@ -402,6 +489,12 @@ worker_init(struct worker *w)
 void
 worker_fini(struct worker *w)
 {
+	if (w->hg != NULL)
+		hget_fini(w->hg);
+	free(w->hg);
+	free(w->rbuf);
+	w->hg = NULL;
+	w->rbuf = NULL;
 	curl_easy_cleanup(w->h);
 	w->h = NULL;
 }

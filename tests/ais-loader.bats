@@ -65,6 +65,18 @@ setup() {
 	done
 }
 
+@test "the loader's own HTTP client and -curl read the same objects and bytes, through the proxy and direct" {
+	for mode in "" -direct; do
+		run ais-loader -bucket lb -epochs 1 -duration 0 -json $mode -numworkers 3
+		assert_success
+		lean=$(echo "$output" | jq -c 'select(.final and .op == "GET") | [.ops, .bytes, .errors]')
+		run ais-loader -bucket lb -epochs 1 -duration 0 -json $mode -numworkers 3 -curl
+		assert_success
+		[ "$(echo "$output" | jq -c 'select(.final and .op == "GET") | [.ops, .bytes, .errors]')" = "$lean" ]
+		[ "$(echo "$lean" | jq '.[1]')" -gt 0 ]
+	done
+}
+
 @test "-verifyhash: intact objects pass, an object rotted on disk is an error" {
 	run ais-loader -bucket lb -epochs 1 -duration 0 -verifyhash -json
 	[ "$(echo "$output" | jq -s 'map(select(.final)) | .[0].errors')" -eq 0 ]
