@@ -59,6 +59,7 @@ struct waiter {
 	struct http_conn	*c;
 	char			 range[96];	/* the Range header, or "" */
 	bool			 notified;	/* the first post (resume) is out */
+	bool			 pending;	/* a post not yet run */
 	bool			 started;	/* response headers sent */
 	bool			 detached;
 	int64_t			 end;		/* file offset its bytes end at */
@@ -131,14 +132,19 @@ visible(const struct fill *f)
 	return f->avail < f->attrs.size ? f->avail : f->attrs.size - 1;
 }
 
-/* Posts the fill's news to one waiter (f->mu held). */
+/*
+ * Posts the fill's news to one waiter (f->mu held).  A post still queued
+ * will read the news when it runs: no second one, which would wake the
+ * waiter's loop once more for bytes the first sends anyway.
+ */
 static void
 notify_one(struct fill *f, struct waiter *w)
 {
 	/* without a length, nothing can be sent before the end */
-	if (w->detached || (f->state == F_STREAM && f->attrs.size < 0 &&
-	    !f->verified))
+	if (w->detached || w->pending || (f->state == F_STREAM &&
+	    f->attrs.size < 0 && !f->verified))
 		return;
+	w->pending = true;
 	http_conn_hold(w->c);
 	f->refs++;
 	if (!w->notified) {
@@ -220,6 +226,8 @@ on_note(struct http_conn *c, void *arg)
 	for (i = 0; i < f->nw; i++)
 		if (f->w[i].c == c && !f->w[i].detached)
 			w = &f->w[i];
+	if (w != NULL)
+		w->pending = false;
 	if (w != NULL && f->state == F_FAIL) {
 		if (w->started)
 			http_conn_abort(c);
