@@ -7,7 +7,6 @@
  * -verifyhash).  The URL is built in the worker's buffer; on hget, nothing
  * at all is allocated per request.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,20 +140,16 @@ static size_t
 header(char *line, size_t size, size_t n, void *arg)
 {
 	struct slice name, value;
-	size_t len = size * n;
+	size_t len = size * n, end = len;
 	char *colon = memchr(line, ':', len);
 
 	if (colon == NULL)
 		return len;
+	while (end > 0 && (line[end - 1] == '\r' || line[end - 1] == '\n'))
+		end--;
 	name = (struct slice){ line, (size_t)(colon - line) };
-	value = (struct slice){ colon + 1, len - name.len - 1 };
-	while (value.len > 0 && (*value.ptr == ' ' || *value.ptr == '\t')) {
-		value.ptr++;
-		value.len--;
-	}
-	while (value.len > 0 && isspace((unsigned char)value.ptr[value.len -
-	    1]))
-		value.len--;
+	value = slice_trim_ows((struct slice){ colon + 1, end > name.len ?
+	    end - name.len - 1 : 0 });
 	checksum_header(arg, name, value);
 	return len;
 }

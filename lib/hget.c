@@ -419,14 +419,8 @@ head_field(struct hget *g, struct slice line, int64_t *clen, bool *chunked)
 	if (colon == NULL || colon == line.ptr)
 		return false;
 	name = (struct slice){ line.ptr, (size_t)(colon - line.ptr) };
-	v = (struct slice){ colon + 1, line.len - name.len - 1 };
-	while (v.len > 0 && (*v.ptr == ' ' || *v.ptr == '\t')) {
-		v.ptr++;
-		v.len--;
-	}
-	while (v.len > 0 && (v.ptr[v.len - 1] == ' ' ||
-	    v.ptr[v.len - 1] == '\t'))
-		v.len--;
+	v = slice_trim_ows((struct slice){ colon + 1, line.len - name.len -
+	    1 });
 	if (slice_caseeq(name, "Content-Length")) {
 		if (v.len == 0 || !isdigit((unsigned char)*v.ptr))
 			return false;

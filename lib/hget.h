@@ -95,7 +95,9 @@ void	hget_init(struct hget *g, int ep, const struct hget_ops *ops,
 /*
  * Starts a GET of url (http:// only), which ends with on_done.  An error
  * here (g->why says what) calls no on_done: a caller that starts the next
- * request from on_done loops instead of recursing.
+ * request from on_done loops instead of recursing.  Only when a kept
+ * connection is found dead at the send and the new one is refused does
+ * on_done run before this returns AIS_OK.
  */
 ais_err	hget_start(struct hget *g, const char *url);
 /* An epoll event of one of g's connections (data.ptr). */

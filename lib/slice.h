@@ -40,4 +40,18 @@ slice_caseeq(struct slice a, const char *s)
 	return a.len == n && strncasecmp(a.ptr, s, n) == 0;
 }
 
+/* v without HTTP's optional whitespace (spaces, tabs) at either end */
+static inline struct slice
+slice_trim_ows(struct slice v)
+{
+	while (v.len > 0 && (*v.ptr == ' ' || *v.ptr == '\t')) {
+		v.ptr++;
+		v.len--;
+	}
+	while (v.len > 0 && (v.ptr[v.len - 1] == ' ' ||
+	    v.ptr[v.len - 1] == '\t'))
+		v.len--;
+	return v;
+}
+
 #endif

@@ -77,17 +77,22 @@ setup() {
 	done
 }
 
-@test "-verifyhash: intact objects pass, an object rotted on disk is an error" {
-	run ais-loader -bucket lb -epochs 1 -duration 0 -verifyhash -json
-	[ "$(echo "$output" | jq -s 'map(select(.final)) | .[0].errors')" -eq 0 ]
+@test "-verifyhash: intact objects pass, an object rotted on disk is an error (own client and -curl)" {
 	echo original-bytes | ais-ctl object put - ais://lb/rot
 	f=$(find "$AIS_CLUSTER_DIR" -path '*%ob/rot' -type f)
 	printf 'ORIGINAL-bytes\n' | dd of="$f" conv=notrunc status=none
 	echo rot >"$BATS_TEST_TMPDIR/list"
-	run ais-loader -bucket lb -filelist "$BATS_TEST_TMPDIR/list" -epochs 1 \
-	    -duration 0 -verifyhash -json
-	assert_success
-	[ "$(echo "$output" | jq -s 'map(select(.final)) | .[0].errors')" -eq 1 ]
+	ais-ctl object ls ais://lb --json | jq -r '.[].name' | grep -vx rot \
+	    >"$BATS_TEST_TMPDIR/intact"
+	for mode in "" -curl; do
+		run ais-loader -bucket lb -filelist "$BATS_TEST_TMPDIR/intact" \
+		    -epochs 1 -duration 0 -verifyhash -json $mode
+		[ "$(echo "$output" | jq -s 'map(select(.final)) | .[0].errors')" -eq 0 ]
+		run ais-loader -bucket lb -filelist "$BATS_TEST_TMPDIR/list" -epochs 1 \
+		    -duration 0 -verifyhash -json $mode
+		assert_success
+		[ "$(echo "$output" | jq -s 'map(select(.final)) | .[0].errors')" -eq 1 ]
+	done
 	ais-ctl object rm ais://lb/rot
 }
 
