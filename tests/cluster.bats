@@ -82,8 +82,9 @@ get_all_identical() {
 	big=$BATS_FILE_TMPDIR/big
 	gen_file "$big" $((4 << 20)) crash
 	mkdir -p "$BATS_FILE_TMPDIR/acks"
+	# 2 s a PUT: the kill lands mid-transfer even if it is slow to come
 	for i in $(seq 1 50); do
-		( curl -fsS -L -T "$big" -o /dev/null --limit-rate 8M \
+		( curl -fsS -L -T "$big" -o /dev/null --limit-rate 2M \
 		    "$AIS_ENDPOINT/v1/objects/crash/o$i" &&
 		    touch "$BATS_FILE_TMPDIR/acks/o$i" ) 2>/dev/null &
 	done
