@@ -77,38 +77,59 @@ save(struct proxy *p, const char *name, json_t *j)
 	json_decref(j);
 }
 
-/* Sends the current map and bucket table to every other node. */
-static void
-push_meta(struct proxy *p)
+/*
+ * Sends the current map and bucket table to every other node.  Returns how
+ * many did not take them; why (if not NULL) names the first and its error.
+ * A node that misses a push catches up at its next keepalive.
+ */
+static size_t
+push_meta(struct proxy *p, char *why, size_t whylen)
 {
 	struct smap *sm = snap_get(&p->smap);
-	size_t i, n = 0, total = sm->nproxies + sm->ntargets;
+	size_t i, n = 0, failed = 0, total = sm->nproxies + sm->ntargets;
 	const char **urls = calloc(total + 1, sizeof(*urls));
+	const char **ids = calloc(total + 1, sizeof(*ids));
 	json_t **replies = calloc(total + 1, sizeof(*replies));
 	ais_err *errs = calloc(total + 1, sizeof(*errs));
 	json_t *req;
 
-	if (urls == NULL || replies == NULL || errs == NULL)
+	if (urls == NULL || ids == NULL || replies == NULL || errs == NULL) {
+		if (why != NULL)
+			snprintf(why, whylen, "out of memory");
+		failed = total;
 		goto out;
-	for (i = 0; i < sm->nproxies; i++)
-		if (strcmp(sm->proxies[i].id, p->self.id) != 0)
-			urls[n++] = sm->proxies[i].control_url;
-	for (i = 0; i < sm->ntargets; i++)
-		urls[n++] = sm->targets[i].control_url;
+	}
+	for (i = 0; i < total; i++) {
+		const struct snode *nd = i < sm->nproxies ? &sm->proxies[i] :
+		    &sm->targets[i - sm->nproxies];
+
+		if (strcmp(nd->id, p->self.id) == 0)
+			continue;
+		ids[n] = nd->id;
+		urls[n++] = nd->control_url;
+	}
 	req = json_pack("{s:s, s:o, s:o}", "op", "meta", "smap",
 	    smap_to_json(sm), "bmd", bmd_to_json(snap_get(&p->bmd)));
 	ctl_call_many(p->cc, urls, n, req, PUSH_TIMEOUT_MS, replies, errs);
 	json_decref(req);
 	for (i = 0; i < n; i++) {
-		if (errs[i] != AIS_OK)
-			log_debug("PRX-PUSH-FAIL", "node=%s error=\"%s\"",
-			    urls[i], ais_strerror(errs[i]));
+		if (errs[i] != AIS_OK || ctl_reply_status(replies[i]) != 200) {
+			const char *e = errs[i] != AIS_OK ?
+			    ais_strerror(errs[i]) : "refused";
+
+			log_warnx("PRX-PUSH-FAIL", "node=%s error=\"%s\"", ids[i],
+			    e);
+			if (failed++ == 0 && why != NULL)
+				snprintf(why, whylen, "node %s: %s", ids[i], e);
+		}
 		json_decref(replies[i]);
 	}
 out:
 	free(urls);
+	free(ids);
 	free(replies);
 	free(errs);
+	return failed;
 }
 
 /* Publishes a changed map (caller holds change_mu and the smap lock). */
@@ -157,7 +178,7 @@ primary_join(struct proxy *p, json_t *req)
 	if (changed) {
 		log_info("PRX-NODE-JOIN", "id=%s role=%s url=%s", node.id,
 		    smap_role_name(node.role), node.url);
-		push_meta(p);
+		push_meta(p, NULL, 0);
 	}
 	pthread_mutex_unlock(&p->change_mu);
 	reply = ctl_reply_ok();
@@ -227,7 +248,7 @@ primary_check_nodes(struct proxy *p)
 out:
 	snap_unlock(&p->smap);
 	if (changed)
-		push_meta(p);
+		push_meta(p, NULL, 0);
 	pthread_mutex_unlock(&p->change_mu);
 }
 
@@ -347,11 +368,40 @@ forward(struct proxy *p, json_t *req)
 	return reply;
 }
 
+/*
+ * Adds bucket add to the table, or (add NULL) removes provider://name, and
+ * publishes the new table.  The caller holds change_mu.
+ */
+static ais_err
+table_edit(struct proxy *p, const struct bucket *add, const char *provider,
+    const char *name)
+{
+	struct bmd *b;
+	ais_err e;
+
+	snap_lock(&p->bmd);
+	if ((b = bmd_clone(snap_get(&p->bmd))) == NULL)
+		e = AIS_ENOMEM;
+	else if ((e = add != NULL ? bmd_add(b, add) :
+	    bmd_del(b, provider, name)) == AIS_OK)
+		publish_bmd(p, b);
+	if (e != AIS_OK)
+		bmd_free(b);
+	snap_unlock(&p->bmd);
+	return e;
+}
+
+/*
+ * A create is all or nothing.  A node that does not take the new table in
+ * time (down but not yet dropped, frozen, cut off) would answer 404 for the
+ * bucket, so the bucket is taken out again and the caller told which node:
+ * an OK means every node has it.
+ */
 json_t *
 proxy_bucket_create(struct proxy *p, json_t *bj)
 {
 	struct bucket bck;
-	struct bmd *b;
+	char why[256];
 	ais_err e;
 
 	if (!p->is_primary)
@@ -360,20 +410,21 @@ proxy_bucket_create(struct proxy *p, json_t *bj)
 	if (bucket_from_json(bj, &bck) != AIS_OK)
 		return ctl_reply_error(400, "invalid bucket");
 	pthread_mutex_lock(&p->change_mu);
-	snap_lock(&p->bmd);
-	if ((b = bmd_clone(snap_get(&p->bmd))) == NULL)
-		e = AIS_ENOMEM;
-	else if ((e = bmd_add(b, &bck)) == AIS_OK)
-		publish_bmd(p, b);
-	if (e != AIS_OK)
-		bmd_free(b);
-	snap_unlock(&p->bmd);
-	if (e == AIS_OK) {
-		log_info("PRX-BUCKET-CREATE", "bucket=%s://%s checksum=%s",
-		    bck.provider, bck.name, cksum_type_name(bck.cktype));
-		push_meta(p);
+	if ((e = table_edit(p, &bck, NULL, NULL)) == AIS_OK &&
+	    push_meta(p, why, sizeof(why)) > 0) {
+		table_edit(p, NULL, bck.provider, bck.name);
+		push_meta(p, NULL, 0);
+		pthread_mutex_unlock(&p->change_mu);
+		log_warnx("PRX-BUCKET-CREATE-UNDONE", "bucket=%s://%s why=\"%s\"",
+		    bck.provider, bck.name, why);
+		return ctl_reply_error(503, "bucket %s://%s not created: a node "
+		    "did not take the new bucket table (%s)", bck.provider,
+		    bck.name, why);
 	}
 	pthread_mutex_unlock(&p->change_mu);
+	if (e == AIS_OK)
+		log_info("PRX-BUCKET-CREATE", "bucket=%s://%s checksum=%s",
+		    bck.provider, bck.name, cksum_type_name(bck.cktype));
 	if (e == AIS_EEXIST)
 		return ctl_reply_error(409, "bucket %s://%s already exists",
 		    bck.provider, bck.name);
@@ -420,7 +471,6 @@ out:
 json_t *
 proxy_bucket_destroy(struct proxy *p, const char *provider, const char *name)
 {
-	struct bmd *b;
 	json_t *reply;
 	ais_err e;
 
@@ -428,22 +478,14 @@ proxy_bucket_destroy(struct proxy *p, const char *provider, const char *name)
 		return forward(p, json_pack("{s:s, s:s, s:s}", "op",
 		    "bucket_destroy", "provider", provider, "name", name));
 	pthread_mutex_lock(&p->change_mu);
-	snap_lock(&p->bmd);
-	if ((b = bmd_clone(snap_get(&p->bmd))) == NULL)
-		e = AIS_ENOMEM;
-	else if ((e = bmd_del(b, provider, name)) == AIS_OK)
-		publish_bmd(p, b);
-	if (e != AIS_OK)
-		bmd_free(b);
-	snap_unlock(&p->bmd);
-	if (e != AIS_OK) {
+	if ((e = table_edit(p, NULL, provider, name)) != AIS_OK) {
 		pthread_mutex_unlock(&p->change_mu);
 		return e == AIS_ENOENT ? ctl_reply_error(404, "bucket %s://%s "
 		    "does not exist", provider, name) :
 		    ctl_reply_error(500, "%s", ais_strerror(e));
 	}
 	log_info("PRX-BUCKET-DESTROY", "bucket=%s://%s", provider, name);
-	push_meta(p);
+	push_meta(p, NULL, 0);
 	reply = proxy_remove_data(p, provider, name);
 	pthread_mutex_unlock(&p->change_mu);
 	return reply;

@@ -93,6 +93,25 @@ setup() {
 	[ "$(echo "$smap" | jq '.version')" -ge 1 ]
 }
 
+@test "bucket create while a target is frozen (SIGSTOP): refused naming the node, no half-made bucket" {
+	pid=$(node_field t2 pid)
+	kill -STOP "$pid"
+	run ais-ctl bucket create ais://frozen
+	kill -CONT "$pid"
+	assert_failure 69
+	assert_output --partial "not created"
+	assert_output --partial "node t2"
+	run ais-ctl bucket ls
+	refute_output --partial frozen
+	# once the target is back the same create goes through, and the
+	# target that was frozen takes PUTs into the bucket
+	wait_for 20 has_targets 3
+	run ais-ctl bucket create ais://frozen
+	assert_success
+	for i in $(seq 1 30); do echo "o$i" | ais-ctl object put - ais://frozen/o$i; done
+	[ -n "$(find "$AIS_CLUSTER_DIR/t2" -path '*@ais/frozen/%ob/*' -type f)" ]
+}
+
 @test "bucket destroy removes the data on every target" {
 	ais-ctl bucket create ais://gone
 	for i in 1 2 3 4 5 6; do echo $i | ais-ctl object put - ais://gone/o$i; done
