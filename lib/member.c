@@ -12,15 +12,18 @@
 
 void
 meta_install(struct snap *smap, struct snap *bmd, json_t *smap_json,
-    json_t *bmd_json, bool force)
+    json_t *bmd_json, bool join)
 {
 	struct smap *m, *cur_m;
 	struct bmd *b, *cur_b;
+	bool new_cluster = false;
 
 	if (smap_json != NULL && smap_from_json(smap_json, &m) == AIS_OK) {
 		snap_lock(smap);
 		cur_m = snap_get(smap);
-		if (force || cur_m == NULL || m->version > cur_m->version) {
+		new_cluster = join && (cur_m == NULL ||
+		    strcmp(m->uuid, cur_m->uuid) != 0);
+		if (new_cluster || cur_m == NULL || m->version > cur_m->version) {
 			snap_publish(smap, m);
 			log_debug("SMAP-NEW", "version=%lld targets=%zu",
 			    (long long)m->version, m->ntargets);
@@ -31,7 +34,7 @@ meta_install(struct snap *smap, struct snap *bmd, json_t *smap_json,
 	if (bmd_json != NULL && bmd_from_json(bmd_json, &b) == AIS_OK) {
 		snap_lock(bmd);
 		cur_b = snap_get(bmd);
-		if (force || cur_b == NULL || b->version > cur_b->version)
+		if (new_cluster || cur_b == NULL || b->version > cur_b->version)
 			snap_publish(bmd, b);
 		else
 			bmd_free(b);
@@ -49,7 +52,7 @@ member_on_meta(struct member *m, json_t *req)
 
 /* Calls the primary and installs the maps its reply carries. */
 static int
-member_call(struct member *m, json_t *req, bool force, json_t **reply)
+member_call(struct member *m, json_t *req, bool join, json_t **reply)
 {
 	ais_err e;
 	int status;
@@ -61,7 +64,7 @@ member_call(struct member *m, json_t *req, bool force, json_t **reply)
 	status = ctl_reply_status(*reply);
 	if (status == 200)
 		meta_install(m->smap, m->bmd, json_object_get(*reply, "smap"),
-		    json_object_get(*reply, "bmd"), force);
+		    json_object_get(*reply, "bmd"), join);
 	return status;
 }
 

@@ -47,10 +47,13 @@ json_t	*member_on_meta(struct member *, json_t *req);
 
 /*
  * Installs a cluster map and/or bucket table (either may be NULL) when
- * newer than the published ones, or in any case with force (the answer to
- * a join: the primary may have restarted with a fresh state folder).
+ * newer than the published ones.  The answer to a join (join true) is also
+ * taken when its map is of another cluster (another uuid): the primary may
+ * have restarted with a fresh state folder.  Within one cluster versions
+ * only grow, and a join answer older than a push that overtook it (a
+ * bucket created meanwhile) is not taken.
  */
 void	meta_install(struct snap *smap, struct snap *bmd, json_t *smap_json,
-	    json_t *bmd_json, bool force);
+	    json_t *bmd_json, bool join);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * test_smap.c: the cluster map and bucket table survive a JSON round trip,
- * owners follow HRW, and nodes in maintenance own nothing.
+ * owners follow HRW, nodes in maintenance own nothing, and a node installs
+ * only newer maps (or, joining, another cluster's).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 
 #include "bmd.h"
 #include "hrw.h"
+#include "member.h"
 #include "smap.h"
 
 static struct snode
@@ -141,6 +143,71 @@ test_bmd_json_round_trip_and_bad_names(void **state)
 	bmd_free(t);
 }
 
+/* version v of a table with v buckets, as JSON */
+static json_t *
+table_json(int v)
+{
+	struct bmd *t = bmd_new();
+	struct bucket b = { .provider = "ais", .cktype = CKSUM_XXHASH };
+	json_t *j;
+	int i;
+
+	for (i = 0; i < v; i++) {
+		snprintf(b.name, sizeof(b.name), "b%d", i);
+		assert_int_equal(bmd_add(t, &b), AIS_OK);
+	}
+	t->version = v;
+	j = bmd_to_json(t);
+	bmd_free(t);
+	return j;
+}
+
+static void
+install(struct snap *sm, struct snap *bm, const char *uuid, int v, bool join)
+{
+	struct smap *m = smap_new(uuid);
+	json_t *mj, *bj = table_json(v);
+
+	m->version = v;
+	mj = smap_to_json(m);
+	smap_free(m);
+	meta_install(sm, bm, mj, bj, join);
+	json_decref(mj);
+	json_decref(bj);
+}
+
+static int64_t
+version(struct snap *bm)
+{
+	return ((struct bmd *)snap_get(bm))->version;
+}
+
+/*
+ * The answer to a join is built before a bucket create's push and can
+ * arrive after it: it must not take the new bucket away.
+ */
+static void
+test_join_answer_older_than_a_push_is_not_taken(void **state)
+{
+	struct snap sm, bm;
+
+	(void)state;
+	snap_init(&sm, NULL, smap_free_any);
+	snap_init(&bm, NULL, bmd_free_any);
+	install(&sm, &bm, "uuid1", 2, false);	/* the push */
+	install(&sm, &bm, "uuid1", 1, true);	/* the late join answer */
+	assert_int_equal(version(&bm), 2);
+	assert_non_null(bmd_find(snap_get(&bm), "ais", "b1", 2));
+	install(&sm, &bm, "uuid1", 1, false);	/* an old push */
+	assert_int_equal(version(&bm), 2);
+	/* a primary restarted with a fresh state folder is another cluster */
+	install(&sm, &bm, "uuid2", 1, true);
+	assert_int_equal(version(&bm), 1);
+	assert_string_equal(((struct smap *)snap_get(&sm))->uuid, "uuid2");
+	snap_fini(&sm);
+	snap_fini(&bm);
+}
+
 int
 main(void)
 {
@@ -150,6 +217,7 @@ main(void)
 		cmocka_unit_test(test_put_same_node_is_no_change),
 		cmocka_unit_test(test_smap_json_round_trip),
 		cmocka_unit_test(test_bmd_json_round_trip_and_bad_names),
+		cmocka_unit_test(test_join_answer_older_than_a_push_is_not_taken),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
