@@ -61,3 +61,12 @@ start_s3rver() {
 	until curl -s -o /dev/null "$s3/"; do sleep 0.1; done
 	export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER
 }
+
+# cpu_ticks: "all steal", the machine's CPU ticks so far and those the
+# hypervisor gave to other guests (steal), from /proc/stat
+cpu_ticks() { awk '$1 == "cpu" { t = 0; for (i = 2; i <= 9; i++) t += $i; print t, $9 }' /proc/stat; }
+
+# steal_since "ALL STEAL": the percentage of CPU time stolen since then
+steal_since() {
+	cpu_ticks | awk -v a="${1% *}" -v s="${1#* }" '{ printf "%.0f", ($1 > a ? 100 * ($2 - s) / ($1 - a) : 0) }'
+}

@@ -27,11 +27,17 @@ RUNS=${RUNS:-3} SECS=${SECS:-3} WORKERS=${WORKERS:-"1 4 16 64"}
 # drifts and stalls in its garbage collector, and two reads of the same
 # objects from it alone differ by up to 30%
 PAIRS=${PAIRS:-4}
+# warm runs likewise: WARM_PAIRS rounds of proxy, direct and nginx a run.
+# At 1 worker one ratio ranges 0.9 to 1.3 from one round to the next, as
+# the scheduler puts loader and server on one CPU or on two and the
+# hypervisor steals time (see the steal line at the end)
+WARM_PAIRS=${WARM_PAIRS:-2}
 TARGETS=${TARGETS:-1}
 PIN_BACKEND=${PIN_BACKEND:-1}
 OUT=${OUT:-$PWD/bench.png}
 . tests/helpers/bench-lib.bash
 bench_setup bench
+ticks0=$(cpu_ticks)
 start_s3rver
 mkdir -p "$work/www/v1/objects/bench"
 # enough objects that a cold run at 64 workers gives each worker several
@@ -117,11 +123,13 @@ for mib in 1 10; do
 			# the cold run's files are still being written back; nginx's
 			# were written long ago: flush them so both read the same way
 			sync
-			# every other run in the reverse order, so that what comes
-			# first (after the sync, say) is no one's advantage
-			kinds="proxy direct nginx"
-			[ $((run % 2)) = 0 ] && kinds="nginx direct proxy"
-			for k in $kinds; do echo "$k $(warm_run "$k" "$mib" "$w")"; done >>"$work/r-$mib-$w"
+			# every other round in the reverse order, so that what
+			# comes first (after the sync, say) is no one's advantage
+			for pair in $(seq 1 "$WARM_PAIRS"); do
+				kinds="proxy direct nginx"
+				[ $(((run + pair) % 2)) = 0 ] && kinds="nginx direct proxy"
+				for k in $kinds; do echo "$k $(warm_run "$k" "$mib" "$w")"; done >>"$work/r-$mib-$w"
+			done
 		done
 	done
 done
@@ -157,7 +165,7 @@ table() {
 		done
 	done
 }
-echo "1 proxy + $TARGETS target(s); median of $RUNS runs; warm runs ${SECS}s; cold and backend runs read each object once, $((RUNS * PAIRS)) pairs; a ratio is the median of the ratios of runs made back to back${pin_rest:+ (backend on CPU $last_cpu, cluster and loader on $pin_rest)}"
+echo "1 proxy + $TARGETS target(s); $RUNS runs; warm: $((RUNS * WARM_PAIRS)) rounds of ${SECS}s runs; cold and backend runs read each object once, $((RUNS * PAIRS)) pairs; medians; a ratio is the median of the ratios of runs made back to back${pin_rest:+ (backend on CPU $last_cpu, cluster and loader on $pin_rest)}"
 table | tee "$work/table"
 
 # the plot: throughput and p99 against workers, 1 MiB and 10 MiB
@@ -201,3 +209,4 @@ for run in $(seq 1 "$RUNS"); do
 	    jq -r 'select(.final) | .bytes / 1048576 / .elapsed | floor' >>"$work/al"
 done
 echo "same URLs (one target, 1 MiB), 16 connections: wrk $(median <"$work/wrk") MiB/s, ais-loader $(median <"$work/al") MiB/s, ratio $(echo "$(median <"$work/al") $(median <"$work/wrk")" | awk '{ printf "%.2f", $1 / $2 }')"
+echo "CPU time the hypervisor gave other guests during the runs (steal): $(steal_since "$ticks0")%"
