@@ -21,8 +21,18 @@ bench_cleanup() {
 	rm -rf "$work"
 }
 
-# start_nginx: nginx serving $work/www with sendfile, 2 workers; sets $ngport
+# start_nginx [DIR...]: nginx with sendfile, 2 workers, serving DIR
+# ($work/www by default); with several, a path is looked up in each in
+# turn.  Sets $ngport.
 start_nginx() {
+	local serve="root $work/www;" d
+	if [ $# -eq 1 ]; then
+		serve="root $1;"
+	elif [ $# -gt 1 ]; then
+		serve="root /; location / { try_files"
+		for d in "$@"; do serve="$serve $d\$uri"; done
+		serve="$serve =404; }"
+	fi
 	ngport=$(free_port)
 	mkdir -p "$work/nginx"
 	cat >"$work/nginx/nginx.conf" <<-NGX
@@ -35,7 +45,7 @@ start_nginx() {
 		client_body_temp_path $work/nginx/b; proxy_temp_path $work/nginx/p;
 		fastcgi_temp_path $work/nginx/f; uwsgi_temp_path $work/nginx/u;
 		scgi_temp_path $work/nginx/s;
-		server { listen 127.0.0.1:$ngport; root $work/www; }
+		server { listen 127.0.0.1:$ngport; $serve }
 	}
 	NGX
 	nginx -c "$work/nginx/nginx.conf" -p "$work/nginx"
