@@ -21,14 +21,11 @@ bench_cleanup() {
 	rm -rf "$work"
 }
 
-# start_nginx [DIR...]: nginx with sendfile, 2 workers, serving DIR
-# ($work/www by default); with several, a path is looked up in each in
-# turn.  Sets $ngport.
+# start_nginx DIR...: nginx with sendfile, 2 workers, serving DIR; with
+# several, a path is looked up in each in turn.  Sets $ngport.
 start_nginx() {
-	local serve="root $work/www;" d
-	if [ $# -eq 1 ]; then
-		serve="root $1;"
-	elif [ $# -gt 1 ]; then
+	local serve="root $1;" d
+	if [ $# -gt 1 ]; then
 		serve="root /; location / { try_files"
 		for d in "$@"; do serve="$serve $d\$uri"; done
 		serve="$serve =404; }"

@@ -127,8 +127,8 @@ for mib in 1 10; do
 				fi
 			done
 			pin= ; pin_cluster "0-$last_cpu"
-			# the cold run's files are still being written back; nginx's
-			# were written long ago: flush them so both read the same way
+			# the cold run's files are still being written back: flush
+			# them, so that no warm run shares the disk with the writeback
 			sync
 			# every other round in the reverse order, so that what
 			# comes first (after the sync, say) is no one's advantage

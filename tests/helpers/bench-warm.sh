@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Warm GET throughput of 1 MiB objects on a 1-proxy 1-target cluster
 # (TARGETS overrides; see bench-matrix.sh for why one), in
-# one run, next to nginx serving the same files with sendfile:
+# one run, next to nginx serving the very same files (the targets'
+# mountpaths; see bench-matrix.sh for why) with sendfile:
 #   - wrk (URL-rotating script): direct to the owning targets vs nginx;
 #   - curl in parallel (follows redirects): through the proxy's redirect,
 #     direct to the owners, and nginx.
@@ -18,14 +19,16 @@ bench_setup bench-warm
 . "$AIS_CLUSTER_DIR/env"
 export AIS_ENDPOINT
 "$bin/ais-ctl" bucket create ais://bench >/dev/null
-mkdir -p "$work/www/v1/objects/bench"
+mkdir -p "$work/src"
 for i in $(seq -w 1 "$NOBJ"); do
-	head -c 1048576 /dev/urandom >"$work/www/v1/objects/bench/obj-$i"
-	"$bin/ais-ctl" object put "$work/www/v1/objects/bench/obj-$i" \
-	    "ais://bench/obj-$i" >/dev/null
+	head -c 1048576 /dev/urandom >"$work/src/obj-$i"
+	"$bin/ais-ctl" object put "$work/src/obj-$i" "ais://bench/obj-$i" >/dev/null
 done
 
-start_nginx
+# shellcheck disable=SC2046
+start_nginx $(printf '%s\n' "$AIS_CLUSTER_DIR"/t*/mp*)
+# an object's path on nginx: where it sits in the mountpath
+on_nginx() { sed "s|/v1/objects/bench/|/@ais/bench/%25ob/|"; }
 
 # the owner of each object, from the proxy's redirect
 : >"$work/owners"
@@ -42,7 +45,11 @@ wrk_pair() {		# $1: "direct" or "nginx"
 	local n=0 t
 	while read -r t; do
 		grep "^$t/" "$work/owners" | sed "s|^$t||" >"$work/paths.$n"
-		[ "$1" = nginx ] && t=http://127.0.0.1:$ngport
+		if [ "$1" = nginx ]; then
+			t=http://127.0.0.1:$ngport
+			on_nginx <"$work/paths.$n" >"$work/paths.$n.ng"
+			mv "$work/paths.$n.ng" "$work/paths.$n"
+		fi
 		WRK_PATHS=$work/paths.$n wrk -t1 -c$((CONNS / 2)) -d${SECS}s \
 		    -s tests/bench/rotate.lua "$t" >"$work/wrk.$n" &
 		n=$((n + 1))
@@ -68,7 +75,7 @@ curl_rate() {
 }
 
 sed "s|^http://[^/]*|$AIS_ENDPOINT|" "$work/owners" >"$work/via-proxy"
-sed "s|^http://[^/]*|http://127.0.0.1:$ngport|" "$work/owners" >"$work/nginx-urls"
+sed "s|^http://[^/]*|http://127.0.0.1:$ngport|" "$work/owners" | on_nginx >"$work/nginx-urls"
 
 median() { sort -n | awk '{ v[NR]=$1 } END { print v[int((NR+1)/2)] }'; }
 
