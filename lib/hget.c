@@ -308,70 +308,29 @@ deliver(struct hget *g, const char *data, size_t len)
 	g->ops->on_body(g->arg, data, len);
 }
 
-/* The end of a chunk-size line: data next, or the trailer. */
-static bool
-chunk_size_done(struct hget *g)
-{
-	if (g->digits == 0)
-		return false;
-	g->chunk = g->left > 0 ? HC_DATA : HC_TRAILER;
-	g->line = 0;
-	return true;
-}
-
 /* Bytes of a chunked body: data goes out, the framing is checked. */
 static enum step
 chunked_bytes(struct hget *g, const char *p, size_t len)
 {
 	const char *end = p + len;
 	size_t n;
-	int c;
 
-	while (p < end) {
-		switch (g->chunk) {
-		case HC_SIZE:
-			c = (unsigned char)*p++;
-			if (isxdigit(c) && g->left < (INT64_MAX >> 4)) {
-				g->left = g->left * 16 + (isdigit(c) ? c - '0' :
-				    tolower(c) - 'a' + 10);
-				g->digits++;
-			} else if (c == ';' || c == ' ' || c == '\t' ||
-			    c == '\r')
-				g->chunk = HC_EXT;
-			else if (c != '\n' || !chunk_size_done(g))
-				return fail(g, AIS_EPROTO, "bad chunk size");
-			break;
-		case HC_EXT:
-			if (*p++ == '\n' && !chunk_size_done(g))
-				return fail(g, AIS_EPROTO, "bad chunk size");
-			break;
-		case HC_DATA:
-			n = (size_t)(end - p) < (uint64_t)g->left ?
-			    (size_t)(end - p) : (size_t)g->left;
+	for (;;) {
+		switch (chunked_next(&g->chunked, &p, end, &n)) {
+		case CHUNKED_DATA:
 			deliver(g, p, n);
 			p += n;
-			if ((g->left -= (int64_t)n) == 0)
-				g->chunk = HC_DATA_END;
+			chunked_took(&g->chunked, n);
 			break;
-		case HC_DATA_END:
-			c = *p++;
-			if (c == '\n') {
-				g->chunk = HC_SIZE;
-				g->digits = 0;
-			} else if (c != '\r')
-				return fail(g, AIS_EPROTO, "bad chunk end");
-			break;
-		case HC_TRAILER:
-			c = *p++;
-			if (c == '\n' && g->line == 0) {
-				g->close_after |= p < end;
-				return finish(g);
-			}
-			g->line = c == '\n' ? 0 : g->line + (c != '\r');
-			break;
+		case CHUNKED_MORE:
+			return GO_ON;
+		case CHUNKED_DONE:
+			g->close_after |= p < end;	/* bytes past the body */
+			return finish(g);
+		case CHUNKED_BAD:
+			return fail(g, AIS_EPROTO, "bad chunked framing");
 		}
 	}
-	return GO_ON;
 }
 
 static enum step
@@ -474,8 +433,7 @@ parse_head(struct hget *g, size_t end)
 		g->framing = HF_LENGTH;
 	else if (chunked) {
 		g->framing = HF_CHUNKED;
-		g->chunk = HC_SIZE;
-		g->digits = 0;
+		chunked_init(&g->chunked);
 	} else if (clen >= 0) {
 		g->framing = HF_LENGTH;
 		g->left = clen;

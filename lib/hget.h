@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "ais_err.h"
+#include "chunked.h"
 #include "slice.h"
 
 #define HGET_CONNS	8		/* kept alive, per client */
@@ -55,7 +56,6 @@ struct hget_conn {
 
 enum hget_state { HG_IDLE, HG_CONNECT, HG_SEND, HG_HEAD, HG_BODY };
 enum hget_framing { HF_LENGTH, HF_CHUNKED, HF_EOF };
-enum hget_chunk { HC_SIZE, HC_EXT, HC_DATA, HC_DATA_END, HC_TRAILER };
 
 struct hget {
 	int			 ep;		/* the caller's epoll */
@@ -76,10 +76,8 @@ struct hget {
 	int			 status;
 	bool			 redirect, close_after;
 	enum hget_framing	 framing;
-	int64_t			 left;		/* of the body or chunk */
-	enum hget_chunk		 chunk;
-	int			 digits;	/* of the chunk size */
-	size_t			 line;		/* bytes of a trailer line */
+	int64_t			 left;		/* of a Content-Length body */
+	struct chunked		 chunked;
 	uint64_t		 bytes;
 	size_t			 req_len, req_off, head_len;
 	char			 url[HGET_URL_MAX];

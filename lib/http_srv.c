@@ -53,6 +53,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "chunked.h"
 #include "clock.h"
 #include "http_parser.h"
 #include "http_server.h"
@@ -69,11 +70,6 @@ enum conn_state {
 	CS_BODY,	/* feeding the body to the handler */
 	CS_WRITE,	/* sending the response */
 	CS_DEAD,	/* closed, waiting to be reaped */
-};
-
-enum chunk_state {
-	CK_SIZE, CK_EXT, CK_SIZE_LF, CK_DATA, CK_DATA_CR, CK_DATA_LF,
-	CK_TRAILER, CK_TRAILER_LF, CK_TRAILER_LINE, CK_DONE,
 };
 
 struct loop;
@@ -104,8 +100,8 @@ struct http_conn {
 	/* request body */
 	const struct http_body_ops *body_ops;
 	void			*body_arg;
-	int64_t			 body_left;	/* CL bytes or chunk bytes */
-	enum chunk_state	 chunk;
+	int64_t			 body_left;	/* of a Content-Length body */
+	struct chunked		 chunked;
 	bool			 body_done;
 
 	/* response */
@@ -604,7 +600,7 @@ http_conn_read_body(struct http_conn *c, const struct http_body_ops *ops,
 	c->body_arg = arg;
 	c->body_off = c->head_len;
 	c->body_done = false;
-	c->chunk = CK_SIZE;
+	chunked_init(&c->chunked);
 	c->body_left = c->req.chunked ? 0 : c->req.content_length > 0 ?
 	    c->req.content_length : 0;
 	c->state = CS_BODY;
@@ -639,119 +635,44 @@ body_end(struct http_conn *c, enum http_body_status st)
 	}
 }
 
-/*
- * Decodes chunked framing in place: returns how many payload bytes
- * start at *p (moving *p past framing), -1 on bad framing.
- */
-static ssize_t
-chunk_step(struct http_conn *c, char **p, char *end)
-{
-	char ch;
-	int v;
-
-	while (*p < end) {
-		ch = **p;
-		switch (c->chunk) {
-		case CK_SIZE:
-			v = ch >= '0' && ch <= '9' ? ch - '0' :
-			    ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 :
-			    ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
-			if (v >= 0) {
-				if (c->body_left > (INT64_MAX >> 5))
-					return -1;
-				c->body_left = c->body_left * 16 + v;
-			} else if (ch == ';' || ch == ' ' || ch == '\t')
-				c->chunk = CK_EXT;
-			else if (ch == '\r')
-				c->chunk = CK_SIZE_LF;
-			else
-				return -1;
-			break;
-		case CK_EXT:
-			if (ch == '\r')
-				c->chunk = CK_SIZE_LF;
-			break;
-		case CK_SIZE_LF:
-			if (ch != '\n')
-				return -1;
-			c->chunk = c->body_left > 0 ? CK_DATA : CK_TRAILER;
-			break;
-		case CK_DATA:
-			return c->body_left;
-		case CK_DATA_CR:
-			if (ch != '\r')
-				return -1;
-			c->chunk = CK_DATA_LF;
-			break;
-		case CK_DATA_LF:
-			if (ch != '\n')
-				return -1;
-			c->chunk = CK_SIZE;
-			c->body_left = 0;
-			break;
-		case CK_TRAILER:	/* start of a trailer line */
-			c->chunk = ch == '\r' ? CK_TRAILER_LF : CK_TRAILER_LINE;
-			break;
-		case CK_TRAILER_LINE:
-			if (ch == '\n')
-				c->chunk = CK_TRAILER;
-			break;
-		case CK_TRAILER_LF:
-			if (ch != '\n')
-				return -1;
-			c->chunk = CK_DONE;
-			(*p)++;
-			return 0;
-		case CK_DONE:
-			return 0;
-		}
-		(*p)++;
-	}
-	return 0;
-}
-
 /* Hands buffered body bytes to the handler; reports the end. */
 static void
 conn_feed_body(struct http_conn *c)
 {
-	char *p = c->buf + c->body_off, *end = c->buf + c->in_len;
-	ssize_t avail;
+	const char *p = c->buf + c->body_off, *end = c->buf + c->in_len;
+	enum chunked_step st;
 	size_t n;
 
 	while (c->state == CS_BODY) {
-		if (!c->req.chunked) {
-			if (c->body_left == 0) {
-				c->body_off = (size_t)(p - c->buf);
-				body_end(c, HTTP_BODY_OK);
-				return;
-			}
-			avail = end - p;
-		} else {
-			if ((avail = chunk_step(c, &p, end)) < 0) {
-				c->body_off = (size_t)(p - c->buf);
-				body_end(c, HTTP_BODY_CUT);
-				return;
-			}
-			if (c->chunk == CK_DONE) {
-				c->body_off = (size_t)(p - c->buf);
-				body_end(c, HTTP_BODY_OK);
-				return;
-			}
-			avail = c->chunk == CK_DATA ? end - p : 0;
+		if (c->req.chunked)
+			st = chunked_next(&c->chunked, &p, end, &n);
+		else if (c->body_left == 0)
+			st = CHUNKED_DONE;
+		else if (p == end)
+			st = CHUNKED_MORE;
+		else {
+			st = CHUNKED_DATA;
+			n = (size_t)(end - p) < (uint64_t)c->body_left ?
+			    (size_t)(end - p) : (size_t)c->body_left;
 		}
-		if (avail <= 0)
+		if (st == CHUNKED_MORE)
 			break;
-		n = (size_t)avail < (uint64_t)c->body_left ? (size_t)avail :
-		    (size_t)c->body_left;
+		if (st != CHUNKED_DATA) {
+			c->body_off = (size_t)(p - c->buf);
+			body_end(c, st == CHUNKED_DONE ? HTTP_BODY_OK :
+			    HTTP_BODY_CUT);
+			return;
+		}
 		if (c->body_ops->on_data(c->body_arg, p, n) != 0) {
 			c->body_off = (size_t)(p + n - c->buf);
 			body_end(c, HTTP_BODY_ABORTED);
 			return;
 		}
 		p += n;
-		c->body_left -= (int64_t)n;
-		if (c->req.chunked && c->body_left == 0)
-			c->chunk = CK_DATA_CR;
+		if (c->req.chunked)
+			chunked_took(&c->chunked, n);
+		else
+			c->body_left -= (int64_t)n;
 	}
 	c->body_off = (size_t)(p - c->buf);
 	/* keep only unconsumed framing bytes, right after the head */
