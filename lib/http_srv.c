@@ -535,12 +535,14 @@ write_file(struct http_conn *c)
 }
 
 /*
- * Uncorked, a file sent in several sendfile calls leaves a short segment
- * at the end of each (1 MiB is 16 segments of loopback's MSS and 248
- * bytes).  Corked from the head to the last byte, as nginx's tcp_nopush
- * does, a 10 MiB GET at one connection ran 1.15x as fast (the median of
- * 10 paired runs).  Not for a file still being written: its last bytes
- * would wait for the cork's 200 ms.
+ * A file reply is corked from the head to its last byte, as nginx's
+ * tcp_nopush does.  Uncorked, with TCP_NODELAY, every ACK that finds a
+ * partly filled segment at the tail of the queue sends it as it is: a
+ * 1 MiB GET went out in 24-30 segments, 8-14 of them short, against 17
+ * corked (16 full and the tail) at one connection.  Corked, a 10 MiB GET
+ * ran 1.15x as fast (the median of 10 paired runs) and a 1 MiB GET 1.03x.
+ * Not for a file still being written: its last bytes would wait for the
+ * cork's 200 ms.
  */
 static void
 conn_cork(struct http_conn *c, bool on)
@@ -558,7 +560,7 @@ conn_write(struct http_conn *c)
 
 	if (c->state != CS_WRITE)
 		return;
-	if (!c->corked && !c->streaming && c->file_left > WRITE_TURN)
+	if (!c->corked && !c->streaming && c->file_left > 0)
 		conn_cork(c, true);
 	if ((r = write_head_and_mem(c)) == 0)
 		r = write_file(c);
