@@ -73,6 +73,11 @@ start_s3rver() {
 # hypervisor gave to other guests (steal), from /proc/stat
 cpu_ticks() { awk '$1 == "cpu" { t = 0; for (i = 2; i <= 9; i++) t += $i; print t, $9 }' /proc/stat; }
 
+# cache_drops: how many times the page cache was dropped since boot.  On
+# the test machines something outside the guest drops it now and then,
+# and a warm run after that reads its objects from disk.
+cache_drops() { awk '$1 == "drop_pagecache" { print $2 }' /proc/vmstat; }
+
 # steal_since "ALL STEAL": the percentage of CPU time stolen since then
 steal_since() {
 	cpu_ticks | awk -v a="${1% *}" -v s="${1#* }" '{ printf "%.0f", ($1 > a ? 100 * ($2 - s) / ($1 - a) : 0) }'

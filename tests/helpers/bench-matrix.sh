@@ -37,7 +37,7 @@ PIN_BACKEND=${PIN_BACKEND:-1}
 OUT=${OUT:-$PWD/bench.png}
 . tests/helpers/bench-lib.bash
 bench_setup bench
-ticks0=$(cpu_ticks)
+ticks0=$(cpu_ticks) drops0=$(cache_drops)
 start_s3rver
 mkdir -p "$work/src"
 # enough objects that a cold run at 64 workers gives each worker several
@@ -130,6 +130,8 @@ for mib in 1 10; do
 			# the cold run's files are still being written back: flush
 			# them, so that no warm run shares the disk with the writeback
 			sync
+			# and read them, should the page cache have been dropped
+			cat "$AIS_CLUSTER_DIR"/t*/mp*/@aws/bench/%ob/m"$mib"-* >/dev/null
 			# every other round in the reverse order, so that what
 			# comes first (after the sync, say) is no one's advantage
 			for pair in $(seq 1 "$WARM_PAIRS"); do
@@ -216,4 +218,4 @@ for run in $(seq 1 "$RUNS"); do
 	    jq -r 'select(.final) | .bytes / 1048576 / .elapsed | floor' >>"$work/al"
 done
 echo "same URLs (one target, 1 MiB), 16 connections: wrk $(median <"$work/wrk") MiB/s, ais-loader $(median <"$work/al") MiB/s, ratio $(echo "$(median <"$work/al") $(median <"$work/wrk")" | awk '{ printf "%.2f", $1 / $2 }')"
-echo "CPU time the hypervisor gave other guests during the runs (steal): $(steal_since "$ticks0")%"
+echo "CPU time the hypervisor gave other guests during the runs (steal): $(steal_since "$ticks0")%; page cache dropped $(($(cache_drops) - drops0)) times"
