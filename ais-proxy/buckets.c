@@ -439,7 +439,7 @@ bucket_http(struct proxy *p, struct http_conn *c, struct http_request *req)
 	switch (req->method) {
 	case HTTP_HEAD:
 		http_resp_start(c, 200);
-		http_resp_header(c, "Ais-Provider", "%s", o.provider);
+		http_resp_header_str(c, "Ais-Provider", o.provider);
 		http_resp_send(c, NULL, 0);
 		break;
 	case HTTP_POST:

@@ -207,8 +207,8 @@ start_response(struct fill *f, struct waiter *w)
 		return;
 	}
 	obj_headers(c, f->state == F_DONE ? &f->md : &f->attrs.md, &st);
-	http_resp_header(c, "Accept-Ranges", "bytes");
-	http_resp_header(c, "Content-Type", "application/octet-stream");
+	http_resp_header_str(c, "Accept-Ranges", "bytes");
+	http_resp_header_str(c, "Content-Type", "application/octet-stream");
 	http_resp_stream(c, fd, off, (size_t)len, visible(f));
 	w->started = true;
 	w->end = off + len;

@@ -47,28 +47,28 @@ obj_headers(struct http_conn *c, const struct lom_md *md,
 	char buf[LOM_CUSTOM_MAX];
 
 	if (md->cktype != CKSUM_NONE) {
-		http_resp_header(c, "Ais-Checksum-Type", "%s",
+		http_resp_header_str(c, "Ais-Checksum-Type",
 		    cksum_type_name(md->cktype));
-		http_resp_header(c, "Ais-Checksum-Value", "%s", md->ckval);
+		http_resp_header_str(c, "Ais-Checksum-Value", md->ckval);
 	}
 	if (md->version[0] != '\0')
-		http_resp_header(c, "Ais-Version", "%s", md->version);
+		http_resp_header_str(c, "Ais-Version", md->version);
 	http_resp_header(c, "Ais-Atime", "%lld",
 	    (long long)st->st_atim.tv_sec * 1000000000LL +
 	    st->st_atim.tv_nsec);
 	if (md->last_modified[0] != '\0')
-		http_resp_header(c, "Last-Modified", "%s", md->last_modified);
+		http_resp_header_str(c, "Last-Modified", md->last_modified);
 	else {
 		http_date(buf, sizeof(buf), st->st_mtim.tv_sec);
-		http_resp_header(c, "Last-Modified", "%s", buf);
+		http_resp_header_str(c, "Last-Modified", buf);
 	}
 	if (md->etag[0] != '\0')
-		http_resp_header(c, "ETag", "%s", md->etag);
+		http_resp_header_str(c, "ETag", md->etag);
 	else if (md->ckval[0] != '\0')
 		http_resp_header(c, "ETag", "\"%s\"", md->ckval);
 	if (md->custom_len > 0) {
 		lom_custom_format(md, buf, sizeof(buf));
-		http_resp_header(c, "Ais-Custom-Md", "%s", buf);
+		http_resp_header_str(c, "Ais-Custom-Md", buf);
 	}
 }
 
@@ -170,9 +170,9 @@ again:
 	}
 	obj_headers(c, &md, &st);
 	if (BUCKET_IS_REMOTE(b))
-		http_resp_header(c, "Ais-Present", "true");
-	http_resp_header(c, "Accept-Ranges", "bytes");
-	http_resp_header(c, "Content-Type", "application/octet-stream");
+		http_resp_header_str(c, "Ais-Present", "true");
+	http_resp_header_str(c, "Accept-Ranges", "bytes");
+	http_resp_header_str(c, "Content-Type", "application/octet-stream");
 	http_resp_sendfile(c, fd, off, (size_t)len);
 }
 
@@ -306,11 +306,11 @@ put_on_end(void *arg, enum http_body_status st)
 	}
 	http_resp_start(c, 200);
 	if (p->md.cktype != CKSUM_NONE) {
-		http_resp_header(c, "Ais-Checksum-Type", "%s",
+		http_resp_header_str(c, "Ais-Checksum-Type",
 		    cksum_type_name(p->md.cktype));
-		http_resp_header(c, "Ais-Checksum-Value", "%s", p->md.ckval);
+		http_resp_header_str(c, "Ais-Checksum-Value", p->md.ckval);
 	}
-	http_resp_header(c, "Ais-Version", "%s", p->md.version);
+	http_resp_header_str(c, "Ais-Version", p->md.version);
 	http_resp_send(c, NULL, 0);
 	put_free(p, false);
 }

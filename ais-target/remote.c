@@ -82,20 +82,20 @@ head_reply(struct http_conn *c, void *arg)
 	}
 	http_resp_start(c, 200);
 	if (j->attrs.md5[0] != '\0') {
-		http_resp_header(c, "Ais-Checksum-Type", "md5");
-		http_resp_header(c, "Ais-Checksum-Value", "%s", j->attrs.md5);
+		http_resp_header_str(c, "Ais-Checksum-Type", "md5");
+		http_resp_header_str(c, "Ais-Checksum-Value", j->attrs.md5);
 	}
 	if (md->version[0] != '\0')
-		http_resp_header(c, "Ais-Version", "%s", md->version);
+		http_resp_header_str(c, "Ais-Version", md->version);
 	if (md->etag[0] != '\0')
-		http_resp_header(c, "ETag", "%s", md->etag);
+		http_resp_header_str(c, "ETag", md->etag);
 	if (md->last_modified[0] != '\0')
-		http_resp_header(c, "Last-Modified", "%s", md->last_modified);
+		http_resp_header_str(c, "Last-Modified", md->last_modified);
 	if (md->custom_len > 0) {
 		lom_custom_format(md, custom, sizeof(custom));
-		http_resp_header(c, "Ais-Custom-Md", "%s", custom);
+		http_resp_header_str(c, "Ais-Custom-Md", custom);
 	}
-	http_resp_header(c, "Ais-Present", "false");
+	http_resp_header_str(c, "Ais-Present", "false");
 	http_resp_head(c, (size_t)(j->attrs.size > 0 ? j->attrs.size : 0));
 	free(j);
 }

@@ -137,6 +137,9 @@ const char	*http_status_text(int status);
 void	http_resp_start(struct http_conn *, int status);
 void	http_resp_header(struct http_conn *, const char *name,
 	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A header whose value is a string as it is (a GET has a dozen: no printf) */
+void	http_resp_header_str(struct http_conn *, const char *name,
+	    const char *value);
 
 /* Sends body (copied); sets Content-Length.  body may be NULL with len 0. */
 void	http_resp_send(struct http_conn *, const void *body, size_t len);

@@ -202,6 +202,18 @@ hdr_vappend(struct http_conn *c, const char *fmt, va_list ap)
 		c->hdr_len += (size_t)n;
 }
 
+/* n bytes at the end of the head, as they are: no format to parse */
+static void
+hdr_put(struct http_conn *c, const char *s, size_t n)
+{
+	if (n >= sizeof(c->hdr) - c->hdr_len)
+		c->hdr_overflow = true;
+	else {
+		memcpy(c->hdr + c->hdr_len, s, n);
+		c->hdr_len += n;
+	}
+}
+
 static void
 hdr_append(struct http_conn *c, const char *fmt, ...)
 {
@@ -242,11 +254,21 @@ http_resp_header(struct http_conn *c, const char *name, const char *fmt, ...)
 {
 	va_list ap;
 
-	hdr_append(c, "%s: ", name);
+	hdr_put(c, name, strlen(name));
+	hdr_put(c, ": ", 2);
 	va_start(ap, fmt);
 	hdr_vappend(c, fmt, ap);
 	va_end(ap);
-	hdr_append(c, "\r\n");
+	hdr_put(c, "\r\n", 2);
+}
+
+void
+http_resp_header_str(struct http_conn *c, const char *name, const char *value)
+{
+	hdr_put(c, name, strlen(name));
+	hdr_put(c, ": ", 2);
+	hdr_put(c, value, strlen(value));
+	hdr_put(c, "\r\n", 2);
 }
 
 /* A request body the handler did not read makes keep-alive impossible. */
@@ -392,9 +414,9 @@ http_resp_error(struct http_conn *c, int status, const char *fmt, ...)
 	}
 	n = snprintf(o, 40, "\",\"status\":%d}", status);
 	http_resp_start(c, status);
-	http_resp_header(c, "Content-Type", "application/json");
+	http_resp_header_str(c, "Content-Type", "application/json");
 	if (status == 503)	/* every 503 of ours is transient */
-		http_resp_header(c, "Retry-After", "1");
+		http_resp_header_str(c, "Retry-After", "1");
 	http_resp_send(c, body, (size_t)(o - body) + (size_t)n);
 }
 
@@ -408,7 +430,7 @@ http_resp_json(struct http_conn *c, int status, const json_t *j)
 		return;
 	}
 	http_resp_start(c, status);
-	http_resp_header(c, "Content-Type", "application/json");
+	http_resp_header_str(c, "Content-Type", "application/json");
 	http_resp_send_owned(c, s, strlen(s));
 }
 
