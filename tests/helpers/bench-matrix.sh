@@ -210,12 +210,21 @@ done <"$work/names1"
 sed "s|^$t||" "$work/one" >"$work/one.paths"
 # a 1 s wrk run read 423 MiB/s where ais-loader read 4254: give both 3 s
 cmp_secs=$((SECS < 3 ? 3 : SECS))
-for run in $(seq 1 "$RUNS"); do
+CMP_PAIRS=${CMP_PAIRS:-6}
+wrk_run() {
 	WRK_PATHS=$work/one.paths wrk -t2 -c16 -d${cmp_secs}s -s tests/bench/rotate.lua "$t" |
 	    awk '/^Transfer\/sec/ { v=$2; u=substr(v, length(v)-1); v=v+0;
-	    if (u=="GB") v*=1024; printf "%d\n", v }' >>"$work/wrk"
+	    if (u=="GB") v*=1024; printf "wrk %d\n", v }' >>"$work/cmp"
+}
+loader_run() {
 	"$bin/ais-loader" -urls "$work/one" -numworkers 16 -duration ${cmp_secs}s -statsinterval 0 -json |
-	    jq -r 'select(.final) | .bytes / 1048576 / .elapsed | floor' >>"$work/al"
+	    jq -r 'select(.final) | "loader \(.bytes / 1048576 / .elapsed | floor)"' >>"$work/cmp"
+}
+# CMP_PAIRS back-to-back pairs, which goes first alternating, as in the
+# matrix: the ratio of one pair ranged 0.87-1.22 in 8 pairs
+: >"$work/cmp"
+for pair in $(seq 1 "$CMP_PAIRS"); do
+	if [ $((pair % 2)) = 0 ]; then loader_run; wrk_run; else wrk_run; loader_run; fi
 done
-echo "same URLs (one target, 1 MiB), 16 connections: wrk $(median <"$work/wrk") MiB/s, ais-loader $(median <"$work/al") MiB/s, ratio $(echo "$(median <"$work/al") $(median <"$work/wrk")" | awk '{ printf "%.2f", $1 / $2 }')"
+echo "same URLs (one target, 1 MiB), 16 connections, $CMP_PAIRS pairs: wrk $(awk '$1 == "wrk" { print $2 }' "$work/cmp" | median) MiB/s, ais-loader $(awk '$1 == "loader" { print $2 }' "$work/cmp" | median) MiB/s, ratio $(paired loader wrk "$work/cmp" | xargs printf "%.2f")"
 echo "CPU time the hypervisor gave other guests during the runs (steal): $(steal_since "$ticks0")%; page cache dropped $(($(cache_drops) - drops0)) times"
