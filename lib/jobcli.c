@@ -203,6 +203,7 @@ jobcli_wait(struct jobcli *jc, const char *id, long long timeout_ms,
 {
 	json_t *req = json_pack("{s:s, s:s}", "op", "job_status", "id", id);
 	long long deadline = mono_ms() + timeout_ms, left;
+	long long pause_ms = interval_ms < 10 ? interval_ms : 10;
 	json_t *reply;
 	ais_err e;
 
@@ -224,8 +225,11 @@ jobcli_wait(struct jobcli *jc, const char *id, long long timeout_ms,
 			e = AIS_ETIMEDOUT;
 			break;
 		}
-		usleep((useconds_t)(timeout_ms > 0 && left < interval_ms ?
-		    left : interval_ms) * 1000);
+		usleep((useconds_t)(timeout_ms > 0 && left < pause_ms ?
+		    left : pause_ms) * 1000);
+		/* a short job ends within ms of its end, a long one costs a
+		 * status call per interval: 10 ms, doubling up to interval */
+		pause_ms = pause_ms * 2 < interval_ms ? pause_ms * 2 : interval_ms;
 	}
 	json_decref(req);
 	return e;

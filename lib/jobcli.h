@@ -45,8 +45,9 @@ json_t	*jobcli_selection(int n, char *const *operands, const char *list,
 	    const char *prefix, bool *missing, char *errbuf, size_t errlen);
 
 /*
- * Polls a job every interval_ms until it is no longer running, or for at
- * most timeout_ms (0: no limit; AIS_ETIMEDOUT then).  tick, if set, sees
+ * Polls a job until it is no longer running, or for at most timeout_ms
+ * (0: no limit; AIS_ETIMEDOUT then): 10 ms after the start, then each
+ * pause twice the last, up to interval_ms.  tick, if set, sees
  * every status.  *job is the last status (caller owns it).
  */
 ais_err	jobcli_wait(struct jobcli *, const char *id, long long timeout_ms,
