@@ -19,6 +19,27 @@ hex_value(char ch)
 	    ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
 }
 
+/* The one byte the state allows, and the state after it. */
+static bool
+expect(struct chunked *ck, char ch, char want, enum chunked_state next)
+{
+	if (ch != want)
+		return false;
+	ck->state = next;
+	return true;
+}
+
+/* A byte of a line that is skipped (extension, trailer): CR ends it. */
+static bool
+skip(struct chunked *ck, char ch, enum chunked_state at_cr)
+{
+	if (ch == '\r')
+		ck->state = at_cr;
+	else if (ch == '\n' || ++ck->line > CHUNKED_LINE_MAX)
+		return false;
+	return true;
+}
+
 /* Takes one framing byte: false if it breaks the framing. */
 static bool
 framing_byte(struct chunked *ck, char ch)
@@ -36,59 +57,33 @@ framing_byte(struct chunked *ck, char ch)
 		}
 		if (ck->digits == 0)
 			return false;
-		if (ch == '\r')
-			ck->state = CH_SIZE_LF;
-		else if (ch == ';' || ch == ' ' || ch == '\t')
+		if (ch == ';' || ch == ' ' || ch == '\t') {
 			ck->state = CH_EXT;
-		else
-			return false;
-		return true;
+			return true;
+		}
+		return expect(ck, ch, '\r', CH_SIZE_LF);
 	case CH_EXT:
-		if (ch == '\r')
-			ck->state = CH_SIZE_LF;
-		else if (ch == '\n' || ++ck->line > CHUNKED_LINE_MAX)
-			return false;
-		return true;
+		return skip(ck, ch, CH_SIZE_LF);
 	case CH_SIZE_LF:
-		if (ch != '\n')
-			return false;
-		ck->state = ck->left > 0 ? CH_DATA : CH_TRAILER;
 		ck->line = 0;
-		return true;
+		return expect(ck, ch, '\n',
+		    ck->left > 0 ? CH_DATA : CH_TRAILER);
 	case CH_DATA_CR:
-		if (ch != '\r')
-			return false;
-		ck->state = CH_DATA_LF;
-		return true;
+		return expect(ck, ch, '\r', CH_DATA_LF);
 	case CH_DATA_LF:
 		if (ch != '\n')
 			return false;
-		chunked_init(ck);
+		chunked_init(ck);	/* the next chunk's size */
 		return true;
 	case CH_TRAILER:	/* the start of a trailer line, or the end */
-		if (ch == '\r')
-			ck->state = CH_END_LF;
-		else if (ch == '\n')
-			return false;
-		else
-			ck->state = CH_TRAILER_LINE;
-		return true;
+		ck->state = ch == '\r' ? CH_END_LF : CH_TRAILER_LINE;
+		return ch != '\n';
 	case CH_TRAILER_LINE:
-		if (ch == '\r')
-			ck->state = CH_TRAILER_LINE_LF;
-		else if (ch == '\n' || ++ck->line > CHUNKED_LINE_MAX)
-			return false;
-		return true;
+		return skip(ck, ch, CH_TRAILER_LINE_LF);
 	case CH_TRAILER_LINE_LF:
-		if (ch != '\n')
-			return false;
-		ck->state = CH_TRAILER;
-		return true;
+		return expect(ck, ch, '\n', CH_TRAILER);
 	case CH_END_LF:
-		if (ch != '\n')
-			return false;
-		ck->state = CH_DONE;
-		return true;
+		return expect(ck, ch, '\n', CH_DONE);
 	case CH_DATA:
 	case CH_DONE:
 		break;

@@ -229,7 +229,8 @@ jobcli_wait(struct jobcli *jc, const char *id, long long timeout_ms,
 		    left : pause_ms) * 1000);
 		/* a short job ends within ms of its end, a long one costs a
 		 * status call per interval: 10 ms, doubling up to interval */
-		pause_ms = pause_ms * 2 < interval_ms ? pause_ms * 2 : interval_ms;
+		pause_ms = pause_ms * 2 < interval_ms ? pause_ms * 2 :
+		    interval_ms;
 	}
 	json_decref(req);
 	return e;
