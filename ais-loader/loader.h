@@ -23,6 +23,7 @@
 #include "cmulti.h"
 #include "hget.h"
 #include "hist.h"
+#include "sigv4.h"
 #include "smap.h"
 
 enum op_kind { OP_GET, OP_PUT, OP_NKINDS };
@@ -97,6 +98,12 @@ struct worker {
 	CURL		*h;		/* kept: its connection stays alive */
 	struct hget	*hg;		/* lean runs: kept too */
 	char		*rbuf;		/* lean runs: bodies are read here */
+	/*
+	 * S3 with credentials: hdrs and the three signature lines, whose
+	 * strings are rewritten for each request (no allocation).
+	 */
+	struct curl_slist *sig_hdrs;
+	struct curl_slist *sig_lines[3];
 	struct xfer	 x;		/* of the request in flight */
 	enum op_kind	 kind;
 	uint64_t	 t0, size;
@@ -128,6 +135,7 @@ struct loader {
 	struct driver		*d;
 	int			 ndrivers;
 	struct curl_slist	*hdrs;		/* of every request */
+	struct sigv4		*signer;	/* S3 with credentials */
 	/*
 	 * GETs alone over plain http:// run on hget, not curl: a lean run
 	 * (hdrs_lean are its header lines).

@@ -179,9 +179,14 @@ list_s3(struct loader *ld)
 	char err[AIS_ERRBUF_SIZE], *token = strdup(""), *next = NULL;
 	json_t *entries, *e;
 	int status, rc = 0;
+	ais_err be;
 	size_t i;
 
-	backend_init(&bc);
+	if ((be = backend_init(&bc)) != AIS_OK) {
+		warnx("cannot use the S3 credentials: %s", ais_strerror(be));
+		free(token);
+		return EX_CONFIG;
+	}
 	memset(&b, 0, sizeof(b));
 	strlcpy(b.name, cf.bucket, sizeof(b.name));
 	strlcpy(b.provider, "aws", sizeof(b.provider));
@@ -205,6 +210,27 @@ list_s3(struct loader *ld)
 }
 
 /* Objects to read, and the cluster map when requests need it. */
+/* -s3endpoint with AWS_* credentials: the signer of its requests. */
+static int
+make_signer(struct loader *ld)
+{
+	const char *key = getenv("AWS_ACCESS_KEY_ID");
+	const char *secret = getenv("AWS_SECRET_ACCESS_KEY");
+	const char *region = getenv("AWS_REGION");
+	ais_err e;
+
+	if (key == NULL || secret == NULL)
+		return 0;
+	if (region == NULL || *region == '\0')
+		region = "us-east-1";
+	if ((e = sigv4_new(&ld->signer, key, secret, region)) != AIS_OK) {
+		warnx("cannot sign with the AWS_* credentials: %s",
+		    ais_strerror(e));
+		return EX_CONFIG;
+	}
+	return 0;
+}
+
 static int
 prepare(struct loader *ld)
 {
@@ -214,9 +240,12 @@ prepare(struct loader *ld)
 
 	if (cf.urls != NULL)
 		return read_lines(ld, cf.urls);
-	if (cf.s3endpoint != NULL)
+	if (cf.s3endpoint != NULL) {
+		if ((rc = make_signer(ld)) != 0)
+			return rc;
 		return cf.filelist ? read_lines(ld, cf.filelist) :
 		    cf.pctput < 100 ? list_s3(ld) : 0;
+	}
 	if (client_new(&c, ld->endpoint) != AIS_OK)
 		return EX_OSERR;
 	if (cf.direct || cf.randomproxy) {
@@ -395,6 +424,7 @@ loader_free(struct loader *ld)
 	free(ld->w);
 	free(ld->d);
 	curl_slist_free_all(ld->hdrs);
+	sigv4_free(ld->signer);
 	for (j = 0; j < ld->nnames; j++)
 		free(ld->names[j]);
 	free(ld->names);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <curl/curl.h>
 
@@ -252,6 +253,67 @@ read_size(const struct worker *w)
 	return w->ld->per_driver >= 4 && small ? 8 * 1024 : 64 * 1024;
 }
 
+/* The room of each signature line: see sig_headers_new. */
+static const size_t sig_cap[3] = {
+	sizeof(((struct sigv4_headers *)0)->host),
+	sizeof(((struct sigv4_headers *)0)->date),
+	sizeof(((struct sigv4_headers *)0)->auth),
+};
+
+/*
+ * For a signed S3 run: ld->hdrs and three lines, as long as the longest
+ * Host, x-amz-date and Authorization, that sign_request rewrites in
+ * place.  NULL when the run is not signed or memory ran out (*ok false).
+ */
+static struct curl_slist *
+sig_headers_new(const struct loader *ld, struct curl_slist *lines[3],
+    bool *ok)
+{
+	char pad[sizeof(((struct sigv4_headers *)0)->auth)];
+	struct curl_slist *l = NULL, *n, *tail;
+	const struct curl_slist *h;
+	size_t i;
+
+	*ok = true;
+	if (ld->signer == NULL)
+		return NULL;
+	for (h = ld->hdrs; h != NULL; h = h->next) {
+		if ((n = curl_slist_append(l, h->data)) == NULL)
+			goto fail;
+		l = n;
+	}
+	for (i = 0; i < 3; i++) {
+		memset(pad, 'x', sig_cap[i] - 1);
+		pad[sig_cap[i] - 1] = '\0';
+		if ((n = curl_slist_append(l, pad)) == NULL)
+			goto fail;
+		for (l = n, tail = n; tail->next != NULL; tail = tail->next)
+			;
+		lines[i] = tail;
+	}
+	return l;
+fail:
+	curl_slist_free_all(l);
+	*ok = false;
+	return NULL;
+}
+
+/* Signs a request of method to url into lines; false if it cannot be. */
+static bool
+sign_request(const struct loader *ld, struct curl_slist *lines[3],
+    const char *method, const char *url)
+{
+	struct sigv4_headers h;
+
+	if (sigv4_sign(ld->signer, method, url, SIGV4_UNSIGNED, time(NULL),
+	    &h) != AIS_OK)
+		return false;
+	strlcpy(lines[0]->data, h.host, sig_cap[0]);
+	strlcpy(lines[1]->data, h.date, sig_cap[1]);
+	strlcpy(lines[2]->data, h.auth, sig_cap[2]);
+	return true;
+}
+
 static void
 set_get(struct worker *w)
 {
@@ -341,7 +403,9 @@ worker_next(struct worker *w)
 			w->kind = OP_GET;
 		memset(&w->x, 0, sizeof(w->x));
 		cksum_init(&w->x.ck, CKSUM_NONE);
-		if (object_url(ld, w, name, w->url, sizeof(w->url)))
+		if (object_url(ld, w, name, w->url, sizeof(w->url)) &&
+		    (w->sig_hdrs == NULL || sign_request(ld, w->sig_lines,
+		    w->kind == OP_PUT ? "PUT" : "GET", w->url)))
 			break;
 		record(w, w->kind, 0, 0, false);	/* too long a URL */
 	}
@@ -426,25 +490,12 @@ loader_headers(struct loader *ld)
 }
 
 static void
-setup_handle(const struct loader *ld, CURL *h)
+setup_handle(const struct loader *ld, CURL *h, struct curl_slist *hdrs)
 {
-	const char *key = getenv("AWS_ACCESS_KEY_ID");
-	const char *secret = getenv("AWS_SECRET_ACCESS_KEY");
-	const char *region = getenv("AWS_REGION");
-	char sigv4[96];
-
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, ld->hdrs);
-	if (ld->conf.s3endpoint != NULL && key != NULL && secret != NULL) {
-		/* curl copies string options */
-		snprintf(sigv4, sizeof(sigv4), "aws:amz:%s:s3", region != NULL ?
-		    region : "us-east-1");
-		curl_easy_setopt(h, CURLOPT_AWS_SIGV4, sigv4);
-		curl_easy_setopt(h, CURLOPT_USERNAME, key);
-		curl_easy_setopt(h, CURLOPT_PASSWORD, secret);
-	}
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs != NULL ? hdrs : ld->hdrs);
 }
 
 /* hget's read buffer: the largest read_size */
@@ -453,6 +504,8 @@ setup_handle(const struct loader *ld, CURL *h)
 bool
 worker_init(struct worker *w, int ep)
 {
+	bool ok;
+
 	if (w->ld->lean) {
 		if ((w->hg = malloc(sizeof(*w->hg))) == NULL ||
 		    (w->rbuf = malloc(LEAN_BUF)) == NULL)
@@ -461,9 +514,10 @@ worker_init(struct worker *w, int ep)
 		    w->ld->hdrs_lean);
 		return true;
 	}
-	if ((w->h = curl_easy_init()) == NULL)
+	w->sig_hdrs = sig_headers_new(w->ld, w->sig_lines, &ok);
+	if (!ok || (w->h = curl_easy_init()) == NULL)
 		return false;
-	setup_handle(w->ld, w->h);
+	setup_handle(w->ld, w->h, w->sig_hdrs);
 	curl_easy_setopt(w->h, CURLOPT_PRIVATE, w);
 	curl_easy_setopt(w->h, CURLOPT_WRITEFUNCTION, discard);
 	curl_easy_setopt(w->h, CURLOPT_WRITEDATA, &w->x);
@@ -492,29 +546,40 @@ worker_fini(struct worker *w)
 	w->rbuf = NULL;
 	curl_easy_cleanup(w->h);
 	w->h = NULL;
+	curl_slist_free_all(w->sig_hdrs);
+	w->sig_hdrs = NULL;
 }
 
 int
 loader_cleanup(struct loader *ld)
 {
 	CURL *h = curl_easy_init();
+	struct curl_slist *lines[3], *hdrs;
 	char url[LOADER_URL_MAX];
 	int failed = 0;
 	size_t i;
+	bool ok;
 
-	if (h == NULL)
+	hdrs = sig_headers_new(ld, lines, &ok);
+	if (h == NULL || !ok) {
+		curl_easy_cleanup(h);
 		return -1;
-	setup_handle(ld, h);
+	}
+	setup_handle(ld, h, hdrs);
 	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "DELETE");
 	curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
 	for (i = 0; i < ld->nput_names; i++) {
 		if (!object_url(ld, &ld->w[0], ld->put_names[i], url,
-		    sizeof(url)))
+		    sizeof(url)) || (hdrs != NULL &&
+		    !sign_request(ld, lines, "DELETE", url))) {
+			failed++;
 			continue;
+		}
 		curl_easy_setopt(h, CURLOPT_URL, url);
 		if (curl_easy_perform(h) != CURLE_OK)
 			failed++;
 	}
 	curl_easy_cleanup(h);
+	curl_slist_free_all(hdrs);
 	return failed;
 }

@@ -50,7 +50,11 @@ proxy_start(struct proxy *p, char *err, size_t errlen)
 	ais_err e;
 
 	p->is_primary = p->conf.primary == NULL;
-	daemon_backend_init(&p->conf.backend);
+	if ((e = daemon_backend_init(&p->conf.backend)) != AIS_OK) {
+		snprintf(err, errlen, "cannot use the S3 credentials: %s",
+		    ais_strerror(e));
+		return e;
+	}
 	snprintf(idpath, sizeof(idpath), "%s/node-id", p->conf.dir);
 	if ((e = daemon_identity(&p->self, NODE_PROXY, &p->conf.net, idpath,
 	    err, errlen)) != AIS_OK ||

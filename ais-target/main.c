@@ -76,7 +76,11 @@ target_start(struct target *t, char *err, size_t errlen)
 	}
 	snap_init(&t->smap, smap_new(""), smap_free_any);
 	snap_init(&t->bmd, bmd_new(), bmd_free_any);
-	daemon_backend_init(&t->conf.backend);
+	if ((e = daemon_backend_init(&t->conf.backend)) != AIS_OK) {
+		snprintf(err, errlen, "cannot use the S3 credentials: %s",
+		    ais_strerror(e));
+		return e;
+	}
 	nloops = t->conf.fill_loops > 0 ? t->conf.fill_loops :
 	    sysconf(_SC_NPROCESSORS_ONLN);
 	if ((e = cold_init(nloops > 0 ? (int)nloops : 1,

@@ -34,9 +34,9 @@ struct backend_conf {
  * Sets the process-wide defaults; fields left NULL come from AWS_*
  * variables (AWS_ENDPOINT_URL, AWS_REGION or AWS_DEFAULT_REGION,
  * AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).  The strings must outlive
- * every call.
+ * every call.  AIS_ETOOLONG for credentials too long to sign with.
  */
-void	backend_init(const struct backend_conf *);
+ais_err	backend_init(const struct backend_conf *);
 /* At exit, once every thread that fetched has ended. */
 void	backend_fini(void);
 

@@ -14,14 +14,14 @@
 #include "daemon.h"
 #include "state.h"
 
-void
+ais_err
 daemon_backend_init(const struct daemon_backend *b)
 {
 	struct backend_conf bc = { .s3_endpoint = b->s3_endpoint,
 	    .region = b->s3_region, .access_key = b->s3_access_key,
 	    .secret_key = b->s3_secret_key, .timeout_ms = (long)b->timeout };
 
-	backend_init(&bc);
+	return backend_init(&bc);
 }
 
 ais_err

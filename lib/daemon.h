@@ -94,7 +94,7 @@ struct daemon_backend {
 	    3600000, false }
 
 /* Sets up backend.h from the options and the AWS_* variables. */
-void	daemon_backend_init(const struct daemon_backend *);
+ais_err	daemon_backend_init(const struct daemon_backend *);
 
 /*
  * The node's identity: its id (the one given, else the one kept in

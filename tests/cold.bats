@@ -16,6 +16,8 @@ setup_file() {
 	done
 	start_nginx "$BATS_FILE_TMPDIR/www"
 	start_bad_origin
+	start_sigv4_origin SIGNED S3RVER
+	start_sigv4_origin WRONG not-the-secret
 	for n in 0 1 1000 1048576 3000000; do
 		gen_file "$BATS_FILE_TMPDIR/s3-$n" $n "s3-$n"
 		s3cmd -q -c "$S3CFG" put "$BATS_FILE_TMPDIR/s3-$n" "s3://src/obj/$n"
@@ -30,6 +32,7 @@ setup_file() {
 	ais-ctl bucket create s3://liar -u "http://127.0.0.1:$BAD_PORT" \
 	    --validate-cold-get
 	ais-ctl bucket create ht://odd -u "http://127.0.0.1:$BAD_PORT/odd"
+	ais-ctl bucket create s3://signed -u "http://127.0.0.1:$SIGNED_PORT"
 }
 
 teardown_file() {
@@ -239,4 +242,29 @@ headers() {	# headers URL: response headers that must not change
 	[ "$n" -eq "$(nproc)" ]
 	for t in /proc/"$pid"/task/*; do awk '{ print $19 }' "$t/stat"; done |
 	    grep -q '^0$'
+}
+
+@test "S3 requests are signed as AWS checks them: keys with space, +, %, ~, ?, &, = and UTF-8, HEAD, a listing with / in its prefix" {
+	for key in "plain" "dir/a b+c%d~e" "caf\xc3\xa9/x" "q?x=1&y=*"; do
+		key=$(printf %b "$key")
+		ais-get "s3://signed/$key" >"$BATS_TEST_TMPDIR/got"
+		[ "$(head -c "$(printf %s "$key" | wc -c)" "$BATS_TEST_TMPDIR/got")" = "$key" ]
+	done
+	grep -qF "OK GET /signed/dir/a%20b%2Bc%25d~e" "$SIGNED_LOG"
+	run ais-ctl object ls s3://signed --prefix "dir/sub dir/"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"dir/sub dir/x"* ]]
+	grep -q "^OK GET /signed?.*list-type=2" "$SIGNED_LOG"
+	grep -q "^OK HEAD " "$SIGNED_LOG"
+	# the checker can fail: not one request of ours was refused
+	! grep -q "^BAD" "$SIGNED_LOG"
+}
+
+@test "a backend that refuses our signature (it holds another secret): the bucket is refused with its 403" {
+	run ais-ctl bucket create s3://wrongkey -u "http://127.0.0.1:$WRONG_PORT"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"backend answered 403"* ]]
+	grep -q "^BAD HEAD /wrongkey" "$WRONG_LOG"
+	run ais-ctl bucket ls
+	[[ "$output" != *wrongkey* ]]
 }

@@ -158,10 +158,24 @@ start_bad_origin() {
 	export BAD_PORT BAD_LOG
 }
 
+# start_sigv4_origin NAME SECRET: tests/helpers/sigv4-origin.py, checking
+# signatures made with the key S3RVER and SECRET; sets NAME_PORT, NAME_LOG.
+start_sigv4_origin() {
+	local port log=$BATS_FILE_TMPDIR/sigv4-$1.log
+	port=$(free_port)
+	: >"$log"
+	/usr/bin/python3 "$BATS_TEST_DIRNAME/helpers/sigv4-origin.py" \
+	    "$port" "$log" S3RVER "$2" >"$BATS_FILE_TMPDIR/sigv4-$1.err" 2>&1 &
+	echo $! >"$BATS_FILE_TMPDIR/sigv4-$1.pid"
+	wait_for 10 listening "$port"
+	export "$1_PORT=$port" "$1_LOG=$log"
+}
+
 stop_peers() {
 	local f
 	stop_nginx
-	for f in "$BATS_FILE_TMPDIR"/s3rver.pid "$BATS_FILE_TMPDIR"/bad-origin.pid; do
+	for f in "$BATS_FILE_TMPDIR"/s3rver.pid "$BATS_FILE_TMPDIR"/bad-origin.pid \
+	    "$BATS_FILE_TMPDIR"/sigv4-*.pid; do
 		[ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
 	done
 	return 0
