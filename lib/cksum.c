@@ -69,8 +69,8 @@ cksum_update(struct cksum *c, const void *buf, size_t len)
 		EVP_DigestUpdate(c->evp, buf, len);
 }
 
-static void
-hex(const unsigned char *b, size_t n, char *out)
+void
+cksum_hex(const unsigned char *b, size_t n, char *out)
 {
 	static const char digits[] = "0123456789abcdef";
 	size_t i;
@@ -92,10 +92,10 @@ cksum_final(struct cksum *c, char out[CKSUM_VALUE_MAX])
 	out[0] = '\0';
 	if (c->type == CKSUM_XXHASH) {
 		XXH64_canonicalFromHash(&canon, XXH64_digest(&c->xx));
-		hex(canon.digest, sizeof(canon.digest), out);
+		cksum_hex(canon.digest, sizeof(canon.digest), out);
 	} else if (c->evp != NULL) {
 		EVP_DigestFinal_ex(c->evp, md, &n);
-		hex(md, n, out);
+		cksum_hex(md, n, out);
 	}
 	cksum_abort(c);
 }

@@ -36,6 +36,9 @@ void		 cksum_final(struct cksum *, char out[CKSUM_VALUE_MAX]);
 /* Releases the context without a result (error paths); idempotent. */
 void		 cksum_abort(struct cksum *);
 
+/* n bytes as 2n lower-case hex digits and a NUL. */
+void		 cksum_hex(const unsigned char *, size_t n, char *out);
+
 /* Checksum of a whole file from its current offset to the end. */
 ais_err		 cksum_fd(int fd, enum cksum_type, char out[CKSUM_VALUE_MAX]);
 

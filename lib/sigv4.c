@@ -10,6 +10,8 @@
 
 #include <openssl/evp.h>
 
+#include "cksum.h"
+#include "http_server.h"
 #include "sigv4.h"
 
 #define SHA256_LEN	32
@@ -65,19 +67,6 @@ hmac(const struct sigv4 *s, EVP_MD_CTX *ctx, const void *key, size_t keylen,
 	for (i = 0; i < sizeof(pad); i++)
 		pad[i] ^= 0x36 ^ 0x5c;
 	return digest(s, ctx, pad, sizeof(pad), inner, sizeof(inner), out);
-}
-
-static void
-hex(const unsigned char *b, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[b[i] >> 4];
-		out[2 * i + 1] = digits[b[i] & 15];
-	}
-	out[2 * n] = '\0';
 }
 
 ais_err
@@ -141,41 +130,27 @@ signing_key(struct sigv4 *s, EVP_MD_CTX *ctx, const char *day,
 	return ok;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Appends in[0..n) to out (at *o, of cap bytes) decoded and encoded again
- * as AWS's UriEncode: a '%' not followed by two hex digits is a byte of
- * its own.  '/' is kept when slash is set.  False when out is full.
+ * as AWS's UriEncode does; '/' is kept when slash is set.
  */
-static bool
+static ais_err
 uri_encode(char *out, size_t cap, size_t *o, const char *in, size_t n,
     bool slash)
 {
 	static const char digits[] = "0123456789ABCDEF";
+	char raw[CANON_MAX];
 	unsigned char c;
-	size_t i;
+	size_t len, i;
+	ais_err e;
 
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)in[i];
-		if (c == '%' && i + 2 < n && hexval(in[i + 1]) >= 0 &&
-		    hexval(in[i + 2]) >= 0) {
-			c = (unsigned char)(hexval(in[i + 1]) << 4 |
-			    hexval(in[i + 2]));
-			i += 2;
-		}
+	if ((e = http_url_decode((struct slice){ in, n }, raw, sizeof(raw),
+	    &len, false)) != AIS_OK)
+		return e;
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)raw[i];
 		if (*o + 3 >= cap)
-			return false;
+			return AIS_ETOOLONG;
 		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
 		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
 		    c == '.' || c == '~' || (slash && c == '/'))
@@ -187,7 +162,7 @@ uri_encode(char *out, size_t cap, size_t *o, const char *in, size_t n,
 		}
 	}
 	out[*o] = '\0';
-	return true;
+	return AIS_OK;
 }
 
 static int
@@ -219,6 +194,7 @@ canonical_query(char *out, size_t cap, size_t *o, const char *query,
 	struct pair pairs[QUERY_PAIRS];
 	const char *p = query, *end = query + n, *amp, *eq;
 	size_t np = 0, so = 0, i, start;
+	ais_err e;
 
 	while (p < end) {
 		if ((amp = memchr(p, '&', (size_t)(end - p))) == NULL)
@@ -229,15 +205,15 @@ canonical_query(char *out, size_t cap, size_t *o, const char *query,
 			if ((eq = memchr(p, '=', (size_t)(amp - p))) == NULL)
 				eq = amp;
 			start = so;
-			if (!uri_encode(scratch, scap, &so, p, (size_t)(eq - p),
-			    false))
-				return AIS_ETOOLONG;
+			if ((e = uri_encode(scratch, scap, &so, p,
+			    (size_t)(eq - p), false)) != AIS_OK)
+				return e;
 			pairs[np].key = (struct span){ scratch + start,
 			    so - start };
 			start = so;
-			if (eq < amp && !uri_encode(scratch, scap, &so, eq + 1,
-			    (size_t)(amp - eq - 1), false))
-				return AIS_ETOOLONG;
+			if (eq < amp && (e = uri_encode(scratch, scap, &so,
+			    eq + 1, (size_t)(amp - eq - 1), false)) != AIS_OK)
+				return e;
 			pairs[np++].value = (struct span){ scratch + start,
 			    so - start };
 		}
@@ -312,8 +288,10 @@ sigv4_sign(struct sigv4 *s, const char *method, const char *url,
 	o = (size_t)n;
 	if (path == query)
 		creq[o++] = '/';
-	if (!uri_encode(creq, sizeof(creq), &o, path, (size_t)(query - path),
-	    true) || o + 1 >= sizeof(creq))
+	if ((e = uri_encode(creq, sizeof(creq), &o, path,
+	    (size_t)(query - path), true)) != AIS_OK)
+		return e;
+	if (o + 1 >= sizeof(creq))
 		return AIS_ETOOLONG;
 	creq[o++] = '\n';
 	if (*query == '?' && (e = canonical_query(creq, sizeof(creq), &o,
@@ -332,7 +310,7 @@ sigv4_sign(struct sigv4 *s, const char *method, const char *url,
 	e = AIS_ENOMEM;
 	if (!digest(s, ctx, creq, o, NULL, 0, h))
 		goto out;
-	hex(h, sizeof(h), sum);
+	cksum_hex(h, sizeof(h), sum);
 	n = snprintf(sts, sizeof(sts), "AWS4-HMAC-SHA256\n%s\n%s/%s/s3/"
 	    "aws4_request\n%s", date, day, s->region, sum);
 	if (n < 0 || (size_t)n >= sizeof(sts)) {
@@ -342,7 +320,7 @@ sigv4_sign(struct sigv4 *s, const char *method, const char *url,
 	if (!signing_key(s, ctx, day, key) ||
 	    !hmac(s, ctx, key, sizeof(key), sts, (size_t)n, h))
 		goto out;
-	hex(h, sizeof(h), sig);
+	cksum_hex(h, sizeof(h), sig);
 	snprintf(out->host, sizeof(out->host), "Host: %s", host);
 	snprintf(out->date, sizeof(out->date), "x-amz-date: %s", date);
 	n = snprintf(out->auth, sizeof(out->auth), "Authorization: "

@@ -158,6 +158,13 @@ test_bad_input_is_refused(void **state)
 	    dec1, &h), AIS_EINVAL);
 	assert_int_equal(sigv4_sign(s, "GET", "http://user@host/x",
 	    SIGV4_UNSIGNED, dec1, &h), AIS_EINVAL);
+	/* a broken escape, a NUL, in the path and in the query */
+	assert_int_equal(sigv4_sign(s, "GET", "http://h/a%zz", SIGV4_UNSIGNED,
+	    dec1, &h), AIS_EINVAL);
+	assert_int_equal(sigv4_sign(s, "GET", "http://h/a%00b", SIGV4_UNSIGNED,
+	    dec1, &h), AIS_EINVAL);
+	assert_int_equal(sigv4_sign(s, "GET", "http://h/b?prefix=%4",
+	    SIGV4_UNSIGNED, dec1, &h), AIS_EINVAL);
 	memcpy(url, "http://h/", 9);
 	assert_int_equal(sigv4_sign(s, "GET", url, SIGV4_UNSIGNED, dec1, &h),
 	    AIS_ETOOLONG);
