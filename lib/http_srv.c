@@ -62,6 +62,7 @@
 #define CONN_BUF_SIZE	(128 * 1024)
 #define HDR_BUF_SIZE	4096
 #define WRITE_TURN	(1024 * 1024)	/* file bytes sent per event */
+#define LINGER_READS	16		/* buffers a lingering peer's event drops */
 #define MAX_EVENTS	256
 
 enum conn_state {
@@ -69,6 +70,7 @@ enum conn_state {
 	CS_HANDLER,	/* the handler has the request (or deferred it) */
 	CS_BODY,	/* feeding the body to the handler */
 	CS_WRITE,	/* sending the response */
+	CS_LINGER,	/* sent, reading what the peer still sends, to close */
 	CS_DEAD,	/* closed, waiting to be reaped */
 };
 
@@ -574,6 +576,47 @@ conn_cork(struct http_conn *c, bool on)
 		c->corked = on;
 }
 
+/* Reads and drops what a lingering peer sends; closes at its end. */
+static void
+conn_drain(struct http_conn *c)
+{
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < LINGER_READS; i++) {
+		n = recv(c->fd, c->buf, sizeof(c->buf), 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			conn_close(c);
+			return;
+		}
+	}
+}
+
+/*
+ * Closes c once its peer stops sending (nginx's lingering close).  A
+ * response sent before the request's body was read (a 507 to an upload
+ * bigger than the disk) reaches a client still uploading only if the rest
+ * is read: a close with bytes unread sends a reset, and the reset can
+ * take the response with it before the client reads it.  A peer that goes
+ * on sending is closed by the tick, io_timeout_ms after the response.
+ */
+static void
+conn_linger(struct http_conn *c)
+{
+	if (shutdown(c->fd, SHUT_WR) != 0) {
+		conn_close(c);
+		return;
+	}
+	resp_reset(c);
+	c->state = CS_LINGER;
+	conn_events(c, EPOLLIN | EPOLLRDHUP);
+	conn_drain(c);
+}
+
 static void
 conn_write(struct http_conn *c)
 {
@@ -605,10 +648,12 @@ conn_write(struct http_conn *c)
 		conn_ready(c);
 		return;
 	}
-	if (c->close_after)
-		conn_close(c);
-	else
+	if (!c->close_after)
 		conn_next_request(c);
+	else if (body_unread(c) && !c->peer_gone)
+		conn_linger(c);
+	else
+		conn_close(c);
 }
 
 /* ---- request bodies ---- */
@@ -1082,6 +1127,8 @@ loop_event(struct loop *l, struct epoll_event *ev)
 	} else if (ev->events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
 		if (c->state == CS_HEAD || c->state == CS_BODY)
 			conn_read(c);
+		else if (c->state == CS_LINGER)
+			conn_drain(c);
 		else if (ev->events & (EPOLLHUP | EPOLLERR))
 			conn_close(c);
 	}

@@ -318,6 +318,39 @@ test_bodies(void **state)
 	close(fd);
 }
 
+/*
+ * A response sent before the body is read (as a 507 is to an upload too
+ * big for the disk) still reaches a client that sends all its body first:
+ * the server reads the rest before it closes, instead of a reset.
+ */
+static void
+test_response_before_the_body_survives_the_upload(void **state)
+{
+	static char chunk[65536];
+	char buf[4096];
+	size_t sent = 0, total = 8 << 20;
+	ssize_t n;
+	int fd = dial();
+
+	(void)state;
+	memset(chunk, 'u', sizeof(chunk));
+	send_all(fd, "PUT /hello HTTP/1.1\r\nContent-Length: 8388608\r\n\r\n");
+	usleep(100000);		/* the response and the close come first */
+	while (sent < total) {
+		n = send(fd, chunk, sizeof(chunk), MSG_NOSIGNAL);
+		if (n <= 0)
+			break;
+		sent += (size_t)n;
+	}
+	assert_int_equal(sent, total);
+	shutdown(fd, SHUT_WR);
+	read_responses(fd, buf, sizeof(buf), 1);
+	assert_non_null(strstr(buf, "HTTP/1.1 200"));
+	assert_non_null(strstr(buf, "Connection: close"));
+	assert_int_equal(read(fd, buf, sizeof(buf)), 0);
+	close(fd);
+}
+
 static void
 test_bad_chunking_closes(void **state)
 {
@@ -435,6 +468,7 @@ main(void)
 		cmocka_unit_test(test_large_files_take_turns_and_arrive_whole),
 		cmocka_unit_test(test_bodies),
 		cmocka_unit_test(test_bad_chunking_closes),
+		cmocka_unit_test(test_response_before_the_body_survives_the_upload),
 		cmocka_unit_test(test_defer_and_resume_from_another_thread),
 		cmocka_unit_test(test_idle_connection_is_closed),
 	};
