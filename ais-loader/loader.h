@@ -104,6 +104,7 @@ struct worker {
 	 */
 	struct curl_slist *sig_hdrs;
 	struct curl_slist *sig_lines[3];
+	char		 sig_extra[1024];	/* on hget: its header lines */
 	struct xfer	 x;		/* of the request in flight */
 	enum op_kind	 kind;
 	uint64_t	 t0, size;

@@ -314,6 +314,32 @@ sign_request(const struct loader *ld, struct curl_slist *lines[3],
 	return true;
 }
 
+/*
+ * Signs w's next request if the run is signed: the three lines of its
+ * curl handle, or on hget all its header lines (the signature's, then
+ * ld->hdrs_lean); hget sends the URL's Host, which lean_possible made
+ * sure is the one signed.  False if the request cannot be signed.
+ */
+static bool
+sign_next(struct worker *w)
+{
+	const struct loader *ld = w->ld;
+	struct sigv4_headers h;
+	int n;
+
+	if (ld->signer == NULL)
+		return true;
+	if (w->hg == NULL)
+		return sign_request(ld, w->sig_lines, w->kind == OP_PUT ?
+		    "PUT" : "GET", w->url);
+	if (sigv4_sign(ld->signer, "GET", w->url, SIGV4_UNSIGNED, time(NULL),
+	    &h) != AIS_OK)
+		return false;
+	n = snprintf(w->sig_extra, sizeof(w->sig_extra), "%s\r\n%s\r\n%s",
+	    h.date, h.auth, ld->hdrs_lean);
+	return n > 0 && (size_t)n < sizeof(w->sig_extra);
+}
+
 static void
 set_get(struct worker *w)
 {
@@ -404,8 +430,7 @@ worker_next(struct worker *w)
 		memset(&w->x, 0, sizeof(w->x));
 		cksum_init(&w->x.ck, CKSUM_NONE);
 		if (object_url(ld, w, name, w->url, sizeof(w->url)) &&
-		    (w->sig_hdrs == NULL || sign_request(ld, w->sig_lines,
-		    w->kind == OP_PUT ? "PUT" : "GET", w->url)))
+		    sign_next(w))
 			break;
 		record(w, w->kind, 0, 0, false);	/* too long a URL */
 	}
@@ -468,12 +493,15 @@ worker_done_lean(struct worker *w, int status, uint64_t bytes)
 struct curl_slist *
 loader_headers(struct loader *ld)
 {
+	static const char sha[] = "x-amz-content-sha256: " SIGV4_UNSIGNED;
 	struct curl_slist *h = curl_slist_append(NULL, "Expect:");
 	char range[96];
 
-	if (ld->conf.s3endpoint != NULL)
-		h = curl_slist_append(h,
-		    "x-amz-content-sha256: UNSIGNED-PAYLOAD");
+	ld->hdrs_lean[0] = '\0';
+	if (ld->conf.s3endpoint != NULL) {
+		h = curl_slist_append(h, sha);
+		snprintf(ld->hdrs_lean, sizeof(ld->hdrs_lean), "%s\r\n", sha);
+	}
 	if (ld->conf.readlen > 0 || ld->conf.readoff > 0) {
 		if (ld->conf.readlen > 0)
 			snprintf(range, sizeof(range), "Range: bytes=%lld-%lld",
@@ -483,8 +511,8 @@ loader_headers(struct loader *ld)
 			snprintf(range, sizeof(range), "Range: bytes=%lld-",
 			    ld->conf.readoff);
 		h = curl_slist_append(h, range);
-		snprintf(ld->hdrs_lean, sizeof(ld->hdrs_lean), "%s\r\n",
-		    range);
+		strlcat(ld->hdrs_lean, range, sizeof(ld->hdrs_lean));
+		strlcat(ld->hdrs_lean, "\r\n", sizeof(ld->hdrs_lean));
 	}
 	return h;
 }
@@ -511,7 +539,7 @@ worker_init(struct worker *w, int ep)
 		    (w->rbuf = malloc(LEAN_BUF)) == NULL)
 			return false;
 		hget_init(w->hg, ep, &lean_ops, w, w->rbuf, LEAN_BUF,
-		    w->ld->hdrs_lean);
+		    w->ld->signer != NULL ? w->sig_extra : w->ld->hdrs_lean);
 		return true;
 	}
 	w->sig_hdrs = sig_headers_new(w->ld, w->sig_lines, &ok);

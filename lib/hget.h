@@ -8,7 +8,8 @@
  * libcurl does the same with 35-40 us more of CPU a request (URL parsing,
  * header copies, allocations): at one connection that is a third of the
  * time of a small GET, and for a GET through a proxy it counts twice.
- * Plain http:// only; TLS and signed requests stay with libcurl.
+ * Plain http:// only; TLS stays with libcurl.  A signed request (S3) has
+ * its signature among the caller's extra header lines.
  *
  * Each connection is in the caller's epoll with data.ptr pointing at its
  * struct hget_conn; the caller hands every event to hget_event.

@@ -135,6 +135,31 @@ setup() {
 	[ "$(echo "$final" | jq .errors)" -eq 0 ]
 }
 
+@test "-s3endpoint signs each GET as AWS checks it, on its own client and on libcurl (-curl)" {
+	start_sigv4_origin SIGNED S3RVER
+	export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER
+	printf 'k1\nd/k 2\nk+3%%\n' >"$BATS_TEST_TMPDIR/names"
+	for client in "" -curl; do
+		: >"$SIGNED_LOG"
+		run ais-loader -s3endpoint "http://127.0.0.1:$SIGNED_PORT" \
+		    -bucket b -filelist "$BATS_TEST_TMPDIR/names" -epochs 2 \
+		    -duration 0 -json -numworkers 2 $client
+		assert_success
+		final=$(echo "$output" | jq -c 'select(.final and .op == "GET")')
+		[ "$(echo "$final" | jq .ops)" -eq 6 ]
+		[ "$(echo "$final" | jq .errors)" -eq 0 ]
+		[ "$(grep -c '^OK GET /b/' "$SIGNED_LOG")" -eq 6 ]
+		grep -qF 'OK GET /b/d/k%202' "$SIGNED_LOG"
+		! grep -q '^BAD' "$SIGNED_LOG"
+	done
+	# and a wrong secret is refused: errors counted, not fatal
+	AWS_SECRET_ACCESS_KEY=wrong run ais-loader -s3endpoint \
+	    "http://127.0.0.1:$SIGNED_PORT" -bucket b -filelist \
+	    "$BATS_TEST_TMPDIR/names" -epochs 1 -duration 0 -json
+	final=$(echo "$output" | jq -c 'select(.final and .op == "GET")')
+	[ "$(echo "$final" | jq .errors)" -eq 3 ]
+}
+
 @test "several loader processes coordinated over nng: one report, counts add up" {
 	for a in 1 2 3; do
 		ais-loader -listen "ipc://$BATS_FILE_TMPDIR/agent$a" 2>/dev/null &

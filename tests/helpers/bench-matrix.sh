@@ -90,10 +90,10 @@ load() {
 	    "\(.bytes / 1048576 / .elapsed | floor) \(.latency_us.p99 / 1000)"'
 }
 
-# S3 wants SigV4, which only ais-loader's libcurl path signs: the cold runs
-# take libcurl too, so that cold and backend runs have the same client
+# every run GETs with ais-loader's own client, which signs the backend
+# runs' requests (SigV4) as the target signs its own
 cold_run() {		# $1: MiB, $2: workers
-	echo "cold $(load -filelist "$work/names$1" -epochs 1 -duration 0 -numworkers "$2" -curl)" >>"$work/r-$1-$2"
+	echo "cold $(load -filelist "$work/names$1" -epochs 1 -duration 0 -numworkers "$2")" >>"$work/r-$1-$2"
 }
 warm_run() {		# $1: proxy, direct or nginx, $2: MiB, $3: workers
 	case $1 in
