@@ -57,16 +57,18 @@ hmac(const struct sigv4 *s, EVP_MD_CTX *ctx, const void *key, size_t keylen,
 {
 	unsigned char pad[HMAC_BLOCK], inner[SHA256_LEN];
 	size_t i;
+	bool ok;
 
 	memset(pad, 0, sizeof(pad));
 	memcpy(pad, key, keylen);
 	for (i = 0; i < sizeof(pad); i++)
 		pad[i] ^= 0x36;
-	if (!digest(s, ctx, pad, sizeof(pad), msg, len, inner))
-		return false;
+	ok = digest(s, ctx, pad, sizeof(pad), msg, len, inner);
 	for (i = 0; i < sizeof(pad); i++)
 		pad[i] ^= 0x36 ^ 0x5c;
-	return digest(s, ctx, pad, sizeof(pad), inner, sizeof(inner), out);
+	ok = ok && digest(s, ctx, pad, sizeof(pad), inner, sizeof(inner), out);
+	explicit_bzero(pad, sizeof(pad));	/* the key, or the secret */
+	return ok;
 }
 
 ais_err
