@@ -209,7 +209,6 @@ list_s3(struct loader *ld)
 	return rc;
 }
 
-/* Objects to read, and the cluster map when requests need it. */
 /* -s3endpoint with AWS_* credentials: the signer of its requests. */
 static int
 make_signer(struct loader *ld)
@@ -231,6 +230,7 @@ make_signer(struct loader *ld)
 	return 0;
 }
 
+/* Objects to read, and the cluster map when requests need it. */
 static int
 prepare(struct loader *ld)
 {

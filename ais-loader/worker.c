@@ -298,46 +298,42 @@ fail:
 	return NULL;
 }
 
-/* Signs a request of method to url into lines; false if it cannot be. */
+/*
+ * Signs a request of method to url: into lines (curl), else into extra
+ * (hget: the signature's lines, then ld->hdrs_lean; hget sends the URL's
+ * Host, which lean_possible made sure is the one signed).  False if the
+ * request cannot be signed.
+ */
 static bool
 sign_request(const struct loader *ld, struct curl_slist *lines[3],
-    const char *method, const char *url)
+    char *extra, size_t extralen, const char *method, const char *url)
 {
 	struct sigv4_headers h;
+	int n;
 
 	if (sigv4_sign(ld->signer, method, url, SIGV4_UNSIGNED, time(NULL),
 	    &h) != AIS_OK)
 		return false;
+	if (lines == NULL) {
+		n = snprintf(extra, extralen, "%s\r\n%s\r\n%s", h.date, h.auth,
+		    ld->hdrs_lean);
+		return n > 0 && (size_t)n < extralen;
+	}
 	strlcpy(lines[0]->data, h.host, sig_cap[0]);
 	strlcpy(lines[1]->data, h.date, sig_cap[1]);
 	strlcpy(lines[2]->data, h.auth, sig_cap[2]);
 	return true;
 }
 
-/*
- * Signs w's next request if the run is signed: the three lines of its
- * curl handle, or on hget all its header lines (the signature's, then
- * ld->hdrs_lean); hget sends the URL's Host, which lean_possible made
- * sure is the one signed.  False if the request cannot be signed.
- */
+/* Signs w's next request if the run is signed. */
 static bool
 sign_next(struct worker *w)
 {
-	const struct loader *ld = w->ld;
-	struct sigv4_headers h;
-	int n;
-
-	if (ld->signer == NULL)
+	if (w->ld->signer == NULL)
 		return true;
-	if (w->hg == NULL)
-		return sign_request(ld, w->sig_lines, w->kind == OP_PUT ?
-		    "PUT" : "GET", w->url);
-	if (sigv4_sign(ld->signer, "GET", w->url, SIGV4_UNSIGNED, time(NULL),
-	    &h) != AIS_OK)
-		return false;
-	n = snprintf(w->sig_extra, sizeof(w->sig_extra), "%s\r\n%s\r\n%s",
-	    h.date, h.auth, ld->hdrs_lean);
-	return n > 0 && (size_t)n < sizeof(w->sig_extra);
+	return sign_request(w->ld, w->hg == NULL ? w->sig_lines : NULL,
+	    w->sig_extra, sizeof(w->sig_extra), w->kind == OP_PUT ? "PUT" :
+	    "GET", w->url);
 }
 
 static void
@@ -598,8 +594,8 @@ loader_cleanup(struct loader *ld)
 	curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
 	for (i = 0; i < ld->nput_names; i++) {
 		if (!object_url(ld, &ld->w[0], ld->put_names[i], url,
-		    sizeof(url)) || (hdrs != NULL &&
-		    !sign_request(ld, lines, "DELETE", url))) {
+		    sizeof(url)) || (hdrs != NULL && !sign_request(ld, lines,
+		    NULL, 0, "DELETE", url))) {
 			failed++;
 			continue;
 		}

@@ -335,12 +335,39 @@ add_header(struct xfer *x, const char *line)
 	return true;
 }
 
-/* Sets h up for one request of x: a GET, or a HEAD when head is set. */
+/* Sets h up for the headers of x's request, signed for S3. */
 static ais_err
-xfer_setup(CURL *h, const struct bucket *b, const char *url, bool head,
+xfer_headers(CURL *h, const struct bucket *b, const char *url, bool head,
     struct xfer *x)
 {
 	struct sigv4_headers sig;
+	ais_err e;
+
+	if (strcmp(b->provider, "aws") == 0) {
+		if (!add_header(x, "x-amz-content-sha256: " SIGV4_UNSIGNED))
+			return AIS_ENOMEM;
+		if (signer != NULL) {
+			if ((e = sigv4_sign(signer, head ? "HEAD" : "GET", url,
+			    SIGV4_UNSIGNED, time(NULL), &sig)) != AIS_OK)
+				return e;
+			if (!add_header(x, sig.host) ||
+			    !add_header(x, sig.date) ||
+			    !add_header(x, sig.auth))
+				return AIS_ENOMEM;
+		}
+	}
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, x->hdrs);
+	return AIS_OK;
+}
+
+/*
+ * Sets h up for one request of x: a GET, or a HEAD when head is set.  On
+ * failure x has no headers left and errbuf says why.
+ */
+static ais_err
+xfer_setup(CURL *h, const struct bucket *b, const char *url, bool head,
+    struct xfer *x, char *errbuf, size_t errlen)
+{
 	ais_err e;
 
 	x->cerr[0] = '\0';
@@ -361,21 +388,13 @@ xfer_setup(CURL *h, const struct bucket *b, const char *url, bool head,
 	curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 64L * 1024);
 	if (head)
 		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
-	if (strcmp(b->provider, "aws") == 0) {
-		if (!add_header(x, "x-amz-content-sha256: " SIGV4_UNSIGNED))
-			return AIS_ENOMEM;
-		if (signer != NULL) {
-			if ((e = sigv4_sign(signer, head ? "HEAD" : "GET", url,
-			    SIGV4_UNSIGNED, time(NULL), &sig)) != AIS_OK)
-				return e;
-			if (!add_header(x, sig.host) ||
-			    !add_header(x, sig.date) ||
-			    !add_header(x, sig.auth))
-				return AIS_ENOMEM;
-		}
+	if ((e = xfer_headers(h, b, url, head, x)) != AIS_OK) {
+		curl_slist_free_all(x->hdrs);
+		x->hdrs = NULL;
+		snprintf(errbuf, errlen, "%s: cannot make the request: %s", url,
+		    ais_strerror(e));
 	}
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, x->hdrs);
-	return AIS_OK;
+	return e;
 }
 
 /* What the request of x, ended with rc, comes to. */
@@ -409,18 +428,12 @@ backend_do(const struct bucket *b, const char *url, bool head,
     struct xfer *x, int *status, char *errbuf, size_t errlen)
 {
 	CURL *h;
-
 	ais_err e;
 
 	if ((h = thread_curl()) == NULL)
 		return AIS_ENOMEM;
-	if ((e = xfer_setup(h, b, url, head, x)) != AIS_OK) {
-		curl_slist_free_all(x->hdrs);
-		x->hdrs = NULL;
-		snprintf(errbuf, errlen, "%s: cannot sign: %s", url,
-		    ais_strerror(e));
+	if ((e = xfer_setup(h, b, url, head, x, errbuf, errlen)) != AIS_OK)
 		return e;
-	}
 	/* the shared cache: see backend_multi_init */
 	curl_easy_setopt(h, CURLOPT_MAXCONNECTS, BACKEND_MAX_IDLE);
 	return xfer_end(x, curl_easy_perform(h), url, status, errbuf, errlen);
@@ -507,10 +520,8 @@ backend_get_start(CURL *h, const struct bucket *b, const char *object,
 		free(g);
 		return e;
 	}
-	if ((e = xfer_setup(h, b, g->url, false, &g->x)) != AIS_OK) {
-		snprintf(errbuf, errlen, "%s: cannot sign: %s", g->url,
-		    ais_strerror(e));
-		curl_slist_free_all(g->x.hdrs);
+	if ((e = xfer_setup(h, b, g->url, false, &g->x, errbuf,
+	    errlen)) != AIS_OK) {
 		free(g);
 		return e;
 	}

@@ -304,16 +304,23 @@ client_resp_free(struct client_resp *r)
 size_t
 client_escape_to(char *out, size_t len, const char *name)
 {
+	return client_uri_encode(out, len, name, true);
+}
+
+size_t
+client_uri_encode(char *out, size_t len, const char *s, bool slash)
+{
 	static const char hex[] = "0123456789ABCDEF";
 	unsigned char ch;
 	size_t o = 0;
 
-	for (; *name != '\0'; name++) {
-		ch = (unsigned char)*name;
+	for (; *s != '\0'; s++) {
+		ch = (unsigned char)*s;
 		if (o + 4 > len)
 			return 0;
 		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		    (ch >= '0' && ch <= '9') || strchr("-._~/", ch) != NULL)
+		    (ch >= '0' && ch <= '9') || strchr("-._~", ch) != NULL ||
+		    (slash && ch == '/'))
 			out[o++] = (char)ch;
 		else {
 			out[o++] = '%';

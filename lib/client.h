@@ -64,6 +64,12 @@ const char *client_error(const struct client *);
 char	*client_escape(const char *name);
 /* The same into out[len]: the length, or 0 when it does not fit. */
 size_t	 client_escape_to(char *out, size_t len, const char *name);
+/*
+ * RFC 3986 / AWS UriEncode of s into out[len]: unreserved bytes kept, '/'
+ * kept only with slash (a query value has it encoded), the rest %XX.  The
+ * length, or 0 when it does not fit.
+ */
+size_t	 client_uri_encode(char *out, size_t len, const char *s, bool slash);
 
 /* Maps an HTTP status to an ais_err (404 -> AIS_ENOENT, ...). */
 ais_err	client_status_err(long status);

@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 
 #include "cksum.h"
+#include "client.h"
 #include "http_server.h"
 #include "sigv4.h"
 
@@ -140,30 +141,17 @@ static ais_err
 uri_encode(char *out, size_t cap, size_t *o, const char *in, size_t n,
     bool slash)
 {
-	static const char digits[] = "0123456789ABCDEF";
 	char raw[CANON_MAX];
-	unsigned char c;
-	size_t len, i;
+	size_t len;
 	ais_err e;
 
 	if ((e = http_url_decode((struct slice){ in, n }, raw, sizeof(raw),
 	    &len, false)) != AIS_OK)
 		return e;
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)raw[i];
-		if (*o + 3 >= cap)
-			return AIS_ETOOLONG;
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-		    c == '.' || c == '~' || (slash && c == '/'))
-			out[(*o)++] = (char)c;
-		else {
-			out[(*o)++] = '%';
-			out[(*o)++] = digits[c >> 4];
-			out[(*o)++] = digits[c & 15];
-		}
-	}
-	out[*o] = '\0';
+	if ((n = client_uri_encode(out + *o, cap - *o, raw, slash)) == 0 &&
+	    len > 0)
+		return AIS_ETOOLONG;
+	*o += n;
 	return AIS_OK;
 }
 
