@@ -1143,7 +1143,9 @@ loop_drained(struct loop *l)
 	bool busy = false;
 
 	TAILQ_FOREACH_SAFE(c, &l->lru, lru, tmp) {
-		if (c->state == CS_HEAD && c->in_len == 0 && !c->deferred)
+		/* idle, or lingering: its response is out already */
+		if ((c->state == CS_HEAD && c->in_len == 0 && !c->deferred) ||
+		    c->state == CS_LINGER)
 			conn_close(c);
 		else
 			busy = true;
