@@ -18,6 +18,7 @@ import hashlib
 import http.server
 import re
 import sys
+import threading
 import urllib.parse
 from unittest import mock
 
@@ -27,6 +28,9 @@ from botocore.credentials import Credentials
 
 AUTH = re.compile(r"AWS4-HMAC-SHA256 Credential=([^/]+)/\d{8}/([^/]+)/s3/aws4_request, "
                   r"SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$")
+# The patches below replace module attributes, which every handler thread
+# shares: two checks at once would sign with each other's clock.
+PATCHING = threading.Lock()
 
 
 def encode(s, safe):
@@ -55,7 +59,8 @@ def signature_ok(method, target, headers, access, secret):
     req = AWSRequest(method=method, url=url, headers=signed)
     when = datetime.datetime.strptime(headers["x-amz-date"], "%Y%m%dT%H%M%SZ")
     unsigned = headers.get("x-amz-content-sha256") == "UNSIGNED-PAYLOAD"
-    with at(when), mock.patch.object(S3SigV4Auth, "_should_sha256_sign_payload", return_value=not unsigned):
+    with PATCHING, at(when), mock.patch.object(S3SigV4Auth, "_should_sha256_sign_payload",
+                                               return_value=not unsigned):
         S3SigV4Auth(Credentials(access, secret), "s3", m.group(2)).add_auth(req)
     return req.headers["Authorization"].endswith("Signature=" + m.group(4))
 
