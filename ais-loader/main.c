@@ -261,20 +261,6 @@ prepare(struct loader *ld)
 	return rc;
 }
 
-/* Does url name port 80 (which a signature's Host leaves out)? */
-static bool
-names_port_80(const char *url)
-{
-	const char *auth = strstr(url, "://");
-	size_t n;
-
-	if (auth == NULL)
-		return false;
-	auth += 3;
-	n = strcspn(auth, "/?#");
-	return n > 3 && strncmp(auth + n - 3, ":80", 3) == 0;
-}
-
 /*
  * Runs of GETs alone over plain http:// go on hget, which takes 35-40 us
  * less of CPU a request than curl, S3 ones too (signed by the worker);
@@ -288,8 +274,7 @@ lean_possible(const struct loader *ld)
 	if (cf.curl || cf.pctput > 0)
 		return false;
 	if (cf.s3endpoint != NULL)
-		return hget_supports(cf.s3endpoint) &&
-		    !names_port_80(cf.s3endpoint);
+		return hget_supports(cf.s3endpoint);
 	if (cf.urls != NULL) {
 		for (i = 0; i < ld->nnames; i++)
 			if (!hget_supports(ld->names[i]))

@@ -300,9 +300,9 @@ fail:
 
 /*
  * Signs a request of method to url: into lines (curl), else into extra
- * (hget: the signature's lines, then ld->hdrs_lean; hget sends the URL's
- * Host, which lean_possible made sure is the one signed).  False if the
- * request cannot be signed.
+ * (hget: the signature's lines, then ld->hdrs_lean; hget sends the Host
+ * signed, as both leave a default port out).  False if the request cannot
+ * be signed.
  */
 static bool
 sign_request(const struct loader *ld, struct curl_slist *lines[3],

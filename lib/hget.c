@@ -22,6 +22,7 @@
 
 #include "clock.h"
 #include "hget.h"
+#include "http_server.h"
 
 /* what a step of a response leaves: read on, or the request is over */
 enum step { GO_ON, OVER };
@@ -233,7 +234,7 @@ begin(struct hget *g)
 	}
 	n = snprintf(g->req, sizeof(g->req), "GET %s%s HTTP/1.1\r\n"
 	    "Host: %.*s\r\n%s\r\n", *path == '/' ? "" : "/", path,
-	    (int)auth.len, auth.ptr, g->extra);
+	    (int)http_host_len(auth, false), auth.ptr, g->extra);
 	if (n < 0 || (size_t)n >= sizeof(g->req)) {
 		snprintf(g->why, sizeof(g->why), "URL too long");
 		return AIS_ETOOLONG;

@@ -128,6 +128,13 @@ bool		http_query_get(struct slice query, const char *key,
 ais_err		http_url_decode(struct slice src, char *dst, size_t dstlen,
 		    size_t *outlen, bool plus_is_space);
 
+/*
+ * The Host header value of a URL's authority: its length, with the
+ * scheme's default port (":80", or ":443" with https) left out, as libcurl
+ * sends it and as a SigV4 signature names it.
+ */
+size_t		http_host_len(struct slice authority, bool https);
+
 /* Reason phrase of a status code ("Not Found"). */
 const char	*http_status_text(int status);
 

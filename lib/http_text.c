@@ -85,6 +85,17 @@ http_url_decode(struct slice src, char *dst, size_t dstlen, size_t *outlen,
 	return AIS_OK;
 }
 
+size_t
+http_host_len(struct slice a, bool https)
+{
+	const char *port = https ? ":443" : ":80";
+	size_t n = strlen(port);
+
+	if (a.len > n && memcmp(a.ptr + a.len - n, port, n) == 0)
+		return a.len - n;
+	return a.len;
+}
+
 const char *
 http_status_text(int status)
 {

@@ -225,19 +225,15 @@ canonical_query(char *out, size_t cap, size_t *o, const char *query,
 	return AIS_OK;
 }
 
-/* The Host header of an authority: a scheme's default port is left out. */
+/* The Host header of an authority (no userinfo). */
 static ais_err
 host_of(const char *scheme, size_t slen, const char *auth, size_t alen,
     char *host, size_t cap)
 {
 	if (memchr(auth, '@', alen) != NULL || alen == 0)
 		return AIS_EINVAL;
-	if (slen == 4 && strncasecmp(scheme, "http", 4) == 0 && alen > 3 &&
-	    strncmp(auth + alen - 3, ":80", 3) == 0)
-		alen -= 3;
-	else if (slen == 5 && strncasecmp(scheme, "https", 5) == 0 &&
-	    alen > 4 && strncmp(auth + alen - 4, ":443", 4) == 0)
-		alen -= 4;
+	alen = http_host_len((struct slice){ auth, alen }, slen == 5 &&
+	    strncasecmp(scheme, "https", 5) == 0);
 	if ((size_t)snprintf(host, cap, "%.*s", (int)alen, auth) >= cap)
 		return AIS_ETOOLONG;
 	return AIS_OK;

@@ -188,6 +188,21 @@ test_url_decode(void **state)
 	    sizeof(out), &n, false), AIS_ETOOLONG);
 }
 
+/* The Host a client sends and a signature names: no default port. */
+static void
+test_host_leaves_out_the_default_port(void **state)
+{
+	(void)state;
+	assert_int_equal(http_host_len(slice_from("s3.example:80"), false), 10);
+	assert_int_equal(http_host_len(slice_from("[::1]:80"), false), 5);
+	assert_int_equal(http_host_len(slice_from("h:8080"), false), 6);
+	assert_int_equal(http_host_len(slice_from("h:180"), false), 5);
+	assert_int_equal(http_host_len(slice_from("h:80"), true), 4);
+	assert_int_equal(http_host_len(slice_from("h:443"), true), 1);
+	assert_int_equal(http_host_len(slice_from("h:443"), false), 5);
+	assert_int_equal(http_host_len(slice_from(":80"), false), 3);
+}
+
 int
 main(void)
 {
@@ -199,6 +214,7 @@ main(void)
 		cmocka_unit_test(test_too_big_and_too_many),
 		cmocka_unit_test(test_split_at_every_byte),
 		cmocka_unit_test(test_url_decode),
+		cmocka_unit_test(test_host_leaves_out_the_default_port),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
