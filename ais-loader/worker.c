@@ -237,22 +237,6 @@ verified(struct xfer *x)
 	return strcmp(got, x->value) == 0;
 }
 
-/*
- * How much one read takes; what read fastest, in MiB/s from one target:
- * 64 KiB with one connection a thread (1 MiB objects: 4600, 8 KiB 2200);
- * with 4 or more a thread, 8 KiB for objects up to 2 MiB (1 MiB, 16
- * connections: 5200, 64 KiB 4100, wrk's 8 KiB 4800) and 64 KiB for larger
- * ones (10 MiB, 16 connections: 4900, 8 KiB 3000).  A worker's last GET
- * stands for its next; before one, 64 KiB.
- */
-static long
-read_size(const struct worker *w)
-{
-	bool small = w->last_len > 0 && w->last_len <= 2 << 20;
-
-	return w->ld->per_driver >= 4 && small ? 8 * 1024 : 64 * 1024;
-}
-
 /* The room of each signature line: see sig_headers_new. */
 static const size_t sig_cap[3] = {
 	sizeof(((struct sigv4_headers *)0)->host),
@@ -334,18 +318,6 @@ sign_next(struct worker *w)
 	return sign_request(w->ld, w->hg == NULL ? w->sig_lines : NULL,
 	    w->sig_extra, sizeof(w->sig_extra), w->kind == OP_PUT ? "PUT" :
 	    "GET", w->url);
-}
-
-static void
-set_get(struct worker *w)
-{
-	CURL *h = w->h;
-
-	if (w->readsize != read_size(w)) {
-		w->readsize = read_size(w);
-		curl_easy_setopt(h, CURLOPT_BUFFERSIZE, w->readsize);
-	}
-	curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
 }
 
 static void
@@ -431,17 +403,15 @@ worker_next(struct worker *w)
 		record(w, w->kind, 0, 0, false);	/* too long a URL */
 	}
 	w->t0 = (uint64_t)mono_us();
-	if (w->hg != NULL) {
-		w->hg->readsize = (size_t)read_size(w);
+	if (w->hg != NULL)
 		return true;
-	}
 	curl_easy_setopt(w->h, CURLOPT_URL, w->url);
 	if (w->kind == OP_PUT) {
 		w->x.body = w->buf;
 		w->x.len = w->size;
 		set_put(w);
 	} else
-		set_get(w);
+		curl_easy_setopt(w->h, CURLOPT_HTTPGET, 1L);
 	return true;
 }
 
@@ -459,7 +429,6 @@ request_done(struct worker *w, bool ok, uint64_t got)
 	/* a request that ends after the run does is not counted */
 	if (!atomic_load(&ld->stop)) {
 		if (w->kind == OP_GET) {
-			w->last_len = got;
 			record(w, OP_GET, (uint64_t)mono_us() - w->t0, got,
 			    ok && verified(&w->x));
 		} else
@@ -513,17 +482,29 @@ loader_headers(struct loader *ld)
 	return h;
 }
 
+/* curl's connections get -rcvbuf, as hget's do */
+static int
+set_rcvbuf(void *arg, curl_socket_t fd, curlsocktype purpose)
+{
+	const struct loader *ld = arg;
+
+	if (purpose == CURLSOCKTYPE_IPCXN)
+		hget_set_rcvbuf(fd, (int)ld->conf.rcvbuf);
+	return CURL_SOCKOPT_OK;
+}
+
 static void
 setup_handle(const struct loader *ld, CURL *h, struct curl_slist *hdrs)
 {
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_BUFFERSIZE, (long)READ_SIZE);
+	curl_easy_setopt(h, CURLOPT_SOCKOPTFUNCTION, set_rcvbuf);
+	curl_easy_setopt(h, CURLOPT_SOCKOPTDATA, ld);
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs != NULL ? hdrs : ld->hdrs);
 }
 
-/* hget's read buffer: the largest read_size */
-#define LEAN_BUF	(64 * 1024)
 
 bool
 worker_init(struct worker *w, int ep)
@@ -532,10 +513,11 @@ worker_init(struct worker *w, int ep)
 
 	if (w->ld->lean) {
 		if ((w->hg = malloc(sizeof(*w->hg))) == NULL ||
-		    (w->rbuf = malloc(LEAN_BUF)) == NULL)
+		    (w->rbuf = malloc(READ_SIZE)) == NULL)
 			return false;
-		hget_init(w->hg, ep, &lean_ops, w, w->rbuf, LEAN_BUF,
+		hget_init(w->hg, ep, &lean_ops, w, w->rbuf, READ_SIZE,
 		    w->ld->signer != NULL ? w->sig_extra : w->ld->hdrs_lean);
+		w->hg->rcvbuf = (int)w->ld->conf.rcvbuf;
 		return true;
 	}
 	w->sig_hdrs = sig_headers_new(w->ld, w->sig_lines, &ok);

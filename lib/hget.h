@@ -65,6 +65,7 @@ struct hget {
 	const char		*extra;		/* header lines, "…\r\n" */
 	char			*buf;		/* the caller's, for bodies */
 	size_t			 readsize;	/* bytes of buf a read takes */
+	int			 rcvbuf;	/* SO_RCVBUF; 0: the kernel's */
 
 	struct hget_conn	 conns[HGET_CONNS];
 	struct hget_conn	*cur;
@@ -105,6 +106,11 @@ void	hget_event(struct hget_conn *c);
 void	hget_check_timeout(struct hget *g, long long now_ms);
 /* Closes the connections. */
 void	hget_fini(struct hget *g);
+/*
+ * Sets fd's receive buffer to bytes (the kernel caps it at
+ * net.core.rmem_max); 0 leaves it to the kernel's autotuning.
+ */
+void	hget_set_rcvbuf(int fd, int bytes);
 /* Can hget fetch url (http://, an authority that fits)? */
 bool	hget_supports(const char *url);
 

@@ -111,6 +111,33 @@ setup() {
 	[ "$(echo "$final" | jq .bytes)" -le $((ops * 100)) ]
 }
 
+# loader_rcvbufs ARGS...: every rb (receive buffer) that ss shows for the
+# loader's sockets while it runs; rb is twice the size asked for (the
+# kernel's bookkeeping share)
+loader_rcvbufs() {
+	local pid rb=
+	ais-loader "$@" >/dev/null &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		rb="$rb $(ss -tmnpH | grep -A1 "pid=$pid," | grep -o 'rb[0-9]*' | tr '\n' ' ')"
+		sleep 0.1
+	done
+	wait "$pid"
+	echo "$rb "
+}
+
+@test "-rcvbuf sets each connection's receive buffer, on its own client and -curl; 0 leaves it to the kernel" {
+	for mode in "" -curl; do
+		rb=$(loader_rcvbufs -bucket lb -duration 2s -numworkers 2 -direct -quiet -rcvbuf 49152 $mode)
+		[[ " $rb" == *" rb98304 "* ]]
+		rb=$(loader_rcvbufs -bucket lb -duration 2s -numworkers 2 -direct -quiet -rcvbuf 0 $mode)
+		[ -n "$rb" ]
+		[[ " $rb" != *" rb98304 "* ]]
+	done
+	run ais-loader -bucket lb -duration 1s -rcvbuf -1
+	assert_failure 64
+}
+
 @test "-urls loads a plain HTTP server (nginx) with the same client" {
 	mkdir -p "$BATS_FILE_TMPDIR/www"
 	gen_file "$BATS_FILE_TMPDIR/www/f" 100000 u
