@@ -7,7 +7,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <time.h>
 
 #include "log.h"
 #include "hrw.h"
@@ -32,14 +31,12 @@ static json_t *
 list_entry_json(struct target *t, const char *name, const char *fqn,
     const struct mountpath *mp, const struct lom_md *md)
 {
-	char size[32], atime[64], loc[NODE_ID_MAX + PATH_MAX + 2];
+	char size[32], atime[HTTP_DATE_LEN + 1], loc[NODE_ID_MAX + PATH_MAX + 2];
 	struct stat st;
-	struct tm tm;
 
 	if (stat(fqn, &st) != 0)
 		return NULL;
-	gmtime_r(&st.st_atim.tv_sec, &tm);
-	strftime(atime, sizeof(atime), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	http_date(atime, st.st_atim.tv_sec);
 	snprintf(size, sizeof(size), "%lld", (long long)md->size);
 	snprintf(loc, sizeof(loc), "%s:%s", t->self.id, mp->path);
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i}", "name", name,

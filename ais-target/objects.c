@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -30,21 +29,13 @@ obj_mountpath(struct target *t, const struct objref *o)
 	return fs_mountpath_for(&t->fs, o->digest);
 }
 
-static void
-http_date(char *buf, size_t len, time_t t)
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-}
-
 /* The metadata headers of GET and HEAD (and, partly, of PUT replies). */
 void
 obj_headers(struct http_conn *c, const struct lom_md *md,
     const struct stat *st)
 {
 	char buf[LOM_CUSTOM_MAX];
+	size_t n;
 
 	if (md->cktype != CKSUM_NONE) {
 		http_resp_header_str(c, "Ais-Checksum-Type",
@@ -53,19 +44,23 @@ obj_headers(struct http_conn *c, const struct lom_md *md,
 	}
 	if (md->version[0] != '\0')
 		http_resp_header_str(c, "Ais-Version", md->version);
-	http_resp_header(c, "Ais-Atime", "%lld",
-	    (long long)st->st_atim.tv_sec * 1000000000LL +
-	    st->st_atim.tv_nsec);
+	http_resp_header_int(c, "Ais-Atime",
+	    (int64_t)st->st_atim.tv_sec * 1000000000 + st->st_atim.tv_nsec);
 	if (md->last_modified[0] != '\0')
 		http_resp_header_str(c, "Last-Modified", md->last_modified);
 	else {
-		http_date(buf, sizeof(buf), st->st_mtim.tv_sec);
+		http_date(buf, st->st_mtim.tv_sec);
 		http_resp_header_str(c, "Last-Modified", buf);
 	}
 	if (md->etag[0] != '\0')
 		http_resp_header_str(c, "ETag", md->etag);
-	else if (md->ckval[0] != '\0')
-		http_resp_header(c, "ETag", "\"%s\"", md->ckval);
+	else if (md->ckval[0] != '\0') {
+		n = strlen(md->ckval);
+		buf[0] = '"';
+		memcpy(buf + 1, md->ckval, n);
+		memcpy(buf + 1 + n, "\"", 2);
+		http_resp_header_str(c, "ETag", buf);
+	}
 	if (md->custom_len > 0) {
 		lom_custom_format(md, buf, sizeof(buf));
 		http_resp_header_str(c, "Ais-Custom-Md", buf);

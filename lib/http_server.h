@@ -138,12 +138,19 @@ size_t		http_host_len(struct slice authority, bool https);
 /* Reason phrase of a status code ("Not Found"). */
 const char	*http_status_text(int status);
 
+/* "Sun, 06 Nov 1994 08:49:37 GMT": the HTTP date of t, with its NUL */
+#define HTTP_DATE_LEN	29
+void		http_date(char buf[HTTP_DATE_LEN + 1], time_t t);
+
 /* ---- responding (loop thread only) ---- */
 
 /* Starts the response; headers follow, then exactly one http_resp_send*. */
 void	http_resp_start(struct http_conn *, int status);
 void	http_resp_header(struct http_conn *, const char *name,
 	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A header whose value is a number */
+void	http_resp_header_int(struct http_conn *, const char *name,
+	    int64_t value);
 /* A header whose value is a string as it is (a GET has a dozen: no printf) */
 void	http_resp_header_str(struct http_conn *, const char *name,
 	    const char *value);

@@ -216,39 +216,55 @@ hdr_put(struct http_conn *c, const char *s, size_t n)
 	}
 }
 
-static void
-hdr_append(struct http_conn *c, const char *fmt, ...)
-{
-	va_list ap;
+#define HDR_LIT(c, s)	hdr_put((c), (s), sizeof(s) - 1)
 
-	va_start(ap, fmt);
-	hdr_vappend(c, fmt, ap);
-	va_end(ap);
+/* v in decimal at the end of the head */
+static void
+hdr_put_int(struct http_conn *c, int64_t v)
+{
+	char d[21];
+	size_t i = sizeof(d);
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+	do
+		d[--i] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		d[--i] = '-';
+	hdr_put(c, d + i, sizeof(d) - i);
 }
 
 static const char *
 loop_date(struct loop *l)
 {
 	time_t now = time(NULL);
-	struct tm tm;
 
 	if (now != l->date_sec) {
-		gmtime_r(&now, &tm);
-		strftime(l->date, sizeof(l->date), "%a, %d %b %Y %H:%M:%S GMT",
-		    &tm);
+		http_date(l->date, now);
 		l->date_sec = now;
 	}
 	return l->date;
 }
 
+/*
+ * The head is put together with memcpy, not printf: a GET's dozen lines
+ * through vsnprintf were 7% of the target's CPU on 1 KiB objects.
+ */
 void
 http_resp_start(struct http_conn *c, int status)
 {
+	const char *text = http_status_text(status);
+
 	c->status = status;
 	c->hdr_len = c->hdr_off = 0;
 	c->hdr_overflow = false;
-	hdr_append(c, "HTTP/1.1 %d %s\r\nServer: ais\r\nDate: %s\r\n", status,
-	    http_status_text(status), loop_date(c->loop));
+	HDR_LIT(c, "HTTP/1.1 ");
+	hdr_put_int(c, status);
+	HDR_LIT(c, " ");
+	hdr_put(c, text, strlen(text));
+	HDR_LIT(c, "\r\nServer: ais\r\nDate: ");
+	hdr_put(c, loop_date(c->loop), HTTP_DATE_LEN);
+	HDR_LIT(c, "\r\n");
 }
 
 void
@@ -262,6 +278,15 @@ http_resp_header(struct http_conn *c, const char *name, const char *fmt, ...)
 	hdr_vappend(c, fmt, ap);
 	va_end(ap);
 	hdr_put(c, "\r\n", 2);
+}
+
+void
+http_resp_header_int(struct http_conn *c, const char *name, int64_t value)
+{
+	hdr_put(c, name, strlen(name));
+	HDR_LIT(c, ": ");
+	hdr_put_int(c, value);
+	HDR_LIT(c, "\r\n");
 }
 
 void
@@ -289,8 +314,12 @@ resp_finish(struct http_conn *c, size_t body_len)
 		return;
 	if (!c->req.keepalive || body_unread(c) || c->loop->srv->drain_until)
 		c->close_after = true;
-	hdr_append(c, "Content-Length: %zu\r\n%s\r\n", body_len,
-	    c->close_after ? "Connection: close\r\n" : "");
+	HDR_LIT(c, "Content-Length: ");
+	hdr_put_int(c, (int64_t)body_len);
+	HDR_LIT(c, "\r\n");
+	if (c->close_after)
+		HDR_LIT(c, "Connection: close\r\n");
+	HDR_LIT(c, "\r\n");
 	if (c->hdr_overflow) {
 		log_warnx("HTTP-HDR-OVERFLOW", "peer=%s status=%d", c->peer,
 		    c->status);

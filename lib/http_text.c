@@ -4,6 +4,7 @@
  */
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "http_server.h"
 
@@ -94,6 +95,49 @@ http_host_len(struct slice a, bool https)
 	if (a.len > n && memcmp(a.ptr + a.len - n, port, n) == 0)
 		return a.len - n;
 	return a.len;
+}
+
+/*
+ * By hand: strftime, locale and all, was most of a Last-Modified header's
+ * cost.  Years past 9999 do not fit the format; they print as 9999.
+ */
+void
+http_date(char buf[HTTP_DATE_LEN + 1], time_t t)
+{
+	static const char days[] = "SunMonTueWedThuFriSat";
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	struct tm tm;
+	int year;
+
+	if (gmtime_r(&t, &tm) == NULL)
+		memset(&tm, 0, sizeof(tm));
+	year = tm.tm_year + 1900;
+	if (year < 0)
+		year = 0;
+	if (year > 9999)
+		year = 9999;
+	memcpy(buf, days + 3 * tm.tm_wday, 3);
+	buf[3] = ',';
+	buf[4] = ' ';
+	buf[5] = (char)('0' + tm.tm_mday / 10);
+	buf[6] = (char)('0' + tm.tm_mday % 10);
+	buf[7] = ' ';
+	memcpy(buf + 8, months + 3 * tm.tm_mon, 3);
+	buf[11] = ' ';
+	buf[12] = (char)('0' + year / 1000);
+	buf[13] = (char)('0' + year / 100 % 10);
+	buf[14] = (char)('0' + year / 10 % 10);
+	buf[15] = (char)('0' + year % 10);
+	buf[16] = ' ';
+	buf[17] = (char)('0' + tm.tm_hour / 10);
+	buf[18] = (char)('0' + tm.tm_hour % 10);
+	buf[19] = ':';
+	buf[20] = (char)('0' + tm.tm_min / 10);
+	buf[21] = (char)('0' + tm.tm_min % 10);
+	buf[22] = ':';
+	buf[23] = (char)('0' + tm.tm_sec / 10);
+	buf[24] = (char)('0' + tm.tm_sec % 10);
+	memcpy(buf + 25, " GMT", 5);
 }
 
 const char *

@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "http_parser.h"
@@ -203,6 +204,35 @@ test_host_leaves_out_the_default_port(void **state)
 	assert_int_equal(http_host_len(slice_from(":80"), false), 3);
 }
 
+/* http_date formats as strftime does in the C locale, leap days too */
+static void
+test_http_date_matches_strftime(void **state)
+{
+	static const time_t at[] = { 0, 784111777, 951782400, 951868799,
+	    1709164800, 2147483647, 4102444800, 253402300799 };
+	char got[HTTP_DATE_LEN + 1], want[64];
+	struct tm tm;
+	time_t t;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+		gmtime_r(&at[i], &tm);
+		strftime(want, sizeof(want), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+		http_date(got, at[i]);
+		assert_string_equal(got, want);
+	}
+	/* every day of four years, at a time of day that changes */
+	for (t = 946684800; t < 946684800 + 4 * 366 * 86400; t += 86400 + 3607) {
+		gmtime_r(&t, &tm);
+		strftime(want, sizeof(want), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+		http_date(got, t);
+		assert_string_equal(got, want);
+	}
+	http_date(got, 784111777);
+	assert_string_equal(got, "Sun, 06 Nov 1994 08:49:37 GMT");
+}
+
 int
 main(void)
 {
@@ -215,6 +245,7 @@ main(void)
 		cmocka_unit_test(test_split_at_every_byte),
 		cmocka_unit_test(test_url_decode),
 		cmocka_unit_test(test_host_leaves_out_the_default_port),
+		cmocka_unit_test(test_http_date_matches_strftime),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
