@@ -143,13 +143,17 @@ for mib in 1 10; do
 	done
 done
 
-# paired A B FILE: the median over k of the k-th A run over the k-th B run.
-# Runs of one pair are back to back, so the machine's drift (and s3rver's)
+# ratios A B FILE: the k-th A run over the k-th B run, one a line.  Runs
+# of one pair are back to back, so the machine's drift (and s3rver's)
 # cancels in each ratio, which a ratio of two medians does not do.
-paired() {
+ratios() {
 	awk -v a="$1" -v b="$2" '$1 == a { x[++nx] = $2 } $1 == b { y[++ny] = $2 }
-	    END { for (i = 1; i <= nx && i <= ny; i++) print x[i] / y[i] }' "$3" | median
+	    END { for (i = 1; i <= nx && i <= ny; i++) print x[i] / y[i] }' "$3"
 }
+paired() { ratios "$@" | median; }
+# spread A B FILE: "lowest-highest" of the ratios, to tell noise from a
+# difference
+spread() { ratios "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.2f-%.2f", lo, hi }'; }
 
 table() {
 	local mib w p
@@ -176,6 +180,16 @@ table() {
 }
 echo "1 proxy + $TARGETS target(s); $RUNS runs; warm: $((RUNS * WARM_PAIRS)) rounds of ${SECS}s runs; cold and backend runs read each object once, $((RUNS * PAIRS)) pairs; medians; a ratio is the median of the ratios of runs made back to back${pin_rest:+ (backend on CPU $last_cpu, cluster and loader on $pin_rest)}"
 table | tee "$work/table"
+echo "the same ratios, lowest and highest of the pairs:"
+printf '%-6s %-7s %11s %11s %11s\n' size workers proxy/ng direct/ng cold/be
+for mib in 1 10; do
+	for w in $WORKERS; do
+		printf '%-6s %-7s %11s %11s %11s\n' "${mib}MiB" "$w" \
+		    "$(spread proxy nginx "$work/r-$mib-$w")" \
+		    "$(spread direct nginx "$work/r-$mib-$w")" \
+		    "$(spread cold backend "$work/r-$mib-$w")"
+	done
+done
 
 # the plot: throughput and p99 against workers, 1 MiB and 10 MiB
 if command -v gnuplot >/dev/null; then
