@@ -1195,10 +1195,15 @@ loop_main(void *arg)
 	for (;;) {
 		n = epoll_wait(l->epfd, evs, MAX_EVENTS, l->nready > 0 ? 0 :
 		    1000);
-		for (i = 0; i < n; i++) {
+		for (i = 0; i < n; i++)
 			loop_event(l, &evs[i]);
-			loop_reap(l);
-		}
+		/*
+		 * Not before the batch is done: an event (a post that aborts
+		 * a waiter) can close a connection whose own event (a reset)
+		 * is further on in evs.  Closed, it is CS_DEAD there; freed,
+		 * its memory could be anything.
+		 */
+		loop_reap(l);
 		loop_serve_ready(l);
 		if (mono_ms() - last_tick >= 1000) {
 			loop_tick(l);
