@@ -505,7 +505,6 @@ setup_handle(const struct loader *ld, CURL *h, struct curl_slist *hdrs)
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs != NULL ? hdrs : ld->hdrs);
 }
 
-
 bool
 worker_init(struct worker *w, int ep)
 {

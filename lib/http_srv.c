@@ -148,7 +148,7 @@ struct loop {
 						 * their way (for balancing) */
 	pthread_mutex_t		 post_mu;
 	STAILQ_HEAD(, post)	 posts;
-	char			 date[64];
+	char			 date[HTTP_DATE_LEN + 1];
 	time_t			 date_sec;
 };
 
