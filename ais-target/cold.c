@@ -7,20 +7,20 @@
  * cold object cause one backend GET.  A fill loop (xferq.h: a thread
  * running any number of curl transfers) runs the fetch: it writes the
  * bytes to a work file on the object's mountpath while hashing them, then
- * stores the metadata and renames the file into place, exactly like a
- * PUT.  The GETs waiting on a fill are its waiters: as soon as the
- * backend's headers arrive each waiter gets its response headers and
- * streams the work file with sendfile as it grows (the loop posts the
- * new length to the waiters' loops), so the first byte reaches the client
- * long before the backend's last; the last byte goes out only once the
- * object is known to be whole (its size and checksum), which is checked as
- * soon as that byte is written, while its metadata is stored and it is
- * renamed into place.  If the fetch fails,
- * waiters still waiting get an error and waiters already streaming are
- * cut; the work file is removed and the next GET retries.
+ * stores the metadata and puts the file in place, as a PUT does; the work
+ * file has no name until then (a spare, see open_work).  The GETs waiting
+ * on a fill are its waiters: as soon as the backend's headers arrive each
+ * waiter gets its response headers and streams the work file with
+ * sendfile as it grows (the loop posts the new length to the waiters'
+ * loops), so the first byte reaches the client long before the backend's
+ * last; the last byte goes out only once the object is known to be whole
+ * (its size and checksum), which is checked as soon as that byte is
+ * written, while its metadata is stored and it is put in place.  If the
+ * fetch fails, waiters still waiting get an error and waiters already
+ * streaming are cut; the work file goes and the next GET retries.
  * A job (prefetch) has no connection: cold_fetch joins the fill in
  * flight, or starts one, and sleeps on its condition variable.
- * A cold worker stores the verified object (its metadata, the rename and
+ * A cold worker stores the verified object (its metadata, its name and
  * with --fsync the fsync): on the fill loop, which runs ahead of the
  * event loops, the store held up the waiters' last bytes (by 80 us at the
  * median of 1 MiB cold GETs at one connection) and every other fill.
@@ -89,7 +89,7 @@ struct fill {
 	struct lom_md		 md;		/* what is stored, once done */
 	int64_t			 avail;		/* bytes in the work file */
 	int64_t			 posted_at;
-	char			 work[PATH_MAX];
+	char			 work[PATH_MAX];	/* "" while unnamed */
 	char			 fqn[PATH_MAX];
 	int			 wfd;
 	struct xferq_task	 task;		/* the backend GET */
@@ -208,7 +208,9 @@ start_response(struct fill *f, struct waiter *w)
 		http_resp_start(c, 200);
 		break;
 	}
-	fd = open(f->state == F_DONE ? f->fqn : f->work, O_RDONLY | O_CLOEXEC);
+	/* the work file's own description: sendfile reads at its offset */
+	fd = f->state == F_DONE ? open(f->fqn, O_RDONLY | O_CLOEXEC) :
+	    fcntl(f->wfd, F_DUPFD_CLOEXEC, 0);
 	if (fd < 0 || fstat(fd, &st) != 0) {
 		if (fd >= 0)
 			close(fd);
@@ -263,7 +265,10 @@ on_note(struct http_conn *c, void *arg)
  * The work file is opened before the request goes out, while the CPU
  * waits for the backend: opened once the bytes came, it cost a 1 MiB cold
  * GET 1.5 ms more at the median, the spare pool's thread making the next
- * file while the bytes streamed in.
+ * file while the bytes streamed in.  A spare stays unnamed (f->work
+ * empty) until the fill is stored: its name, a link, would cost every
+ * cold GET 30 us before its request goes out, and its waiters read it
+ * through the fill's own descriptor.
  */
 static int
 open_work(struct fill *f)
@@ -271,6 +276,9 @@ open_work(struct fill *f)
 	const struct mountpath *mp = fs_mountpath_for(&f->t->fs, f->o.digest);
 	ais_err e;
 
+	f->work[0] = '\0';
+	if ((f->wfd = fs_take_unnamed(mp)) >= 0)
+		return 0;
 	e = fs_open_work(f->work, sizeof(f->work), mp, f->o.provider,
 	    f->o.bucket, "cold", &f->wfd);
 	if (e == AIS_OK)
@@ -311,7 +319,7 @@ fill_on_headers(void *arg, const struct bk_attrs *a)
 	if (a->size > 0 && fallocate(f->wfd, FALLOC_FL_KEEP_SIZE, 0,
 	    a->size) != 0 && errno == ENOSPC) {
 		snprintf(f->fail_msg, sizeof(f->fail_msg), "%s: no space for "
-		    "%lld bytes", f->work, (long long)a->size);
+		    "%lld bytes", f->fqn, (long long)a->size);
 		f->fail_status = 507;
 		pthread_mutex_unlock(&f->mu);
 		return 1;
@@ -386,7 +394,7 @@ fill_write(struct fill *f, const char *data, size_t len)
 			if (errno == EINTR)
 				continue;
 			snprintf(f->fail_msg, sizeof(f->fail_msg), "writing "
-			    "%s: %s", f->work, strerror(errno));
+			    "%s: %s", f->fqn, strerror(errno));
 			f->fail_status = errno == ENOSPC ? 507 : 500;
 			return 1;
 		}
@@ -470,12 +478,37 @@ fill_store(struct fill *f)
 	return true;
 }
 
+/*
+ * Puts a stored work file at its object's name.  An unnamed one is linked
+ * there; over a copy that came meanwhile (a PUT) it is linked at a work
+ * name and renamed over it, as a named one is.
+ */
+static bool
+fill_place(struct fill *f)
+{
+	const struct mountpath *mp;
+	ais_err e;
+
+	if (f->work[0] == '\0') {
+		if ((e = fs_link_unnamed(f->wfd, f->fqn)) != AIS_EEXIST)
+			return e == AIS_OK;
+		mp = fs_mountpath_for(&f->t->fs, f->o.digest);
+		if (fs_work_name(f->work, sizeof(f->work), mp, f->o.provider,
+		    f->o.bucket, "cold") != AIS_OK ||
+		    fs_link_unnamed(f->wfd, f->work) != AIS_OK) {
+			f->work[0] = '\0';
+			return false;
+		}
+	}
+	return rename(f->work, f->fqn) == 0;
+}
+
 /* The fill has ended, stored (ok) or not: tells everyone, lets go. */
 static void
 fill_finish(struct fill *f, bool ok)
 {
 	pthread_mutex_lock(&f->mu);
-	if (ok && rename(f->work, f->fqn) == 0)
+	if (ok && fill_place(f))
 		f->state = F_DONE;
 	else {
 		if (f->work[0] != '\0')
@@ -637,7 +670,7 @@ cold_get(struct target *t, struct http_conn *c, struct http_request *req,
 			break;
 	if (f == NULL) {
 		f = fill_new(t, o, b);
-		/* a fill that just finished renamed its file before leaving */
+		/* a fill that just finished named its file before leaving */
 		if (f != NULL && stat(f->fqn, &st) == 0) {
 			fill_unref(f);
 			pthread_mutex_unlock(&table_mu);

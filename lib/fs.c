@@ -223,44 +223,56 @@ fs_mkparents(const char *path)
 	return AIS_OK;
 }
 
-/* A spare linked at path, or -1. */
-static int
-fs_take_spare(const struct mountpath *mp, const char *path)
+int
+fs_take_unnamed(const struct mountpath *mp)
+{
+	return mp->spares != NULL ? spares_take(mp->spares, mp->index) : -1;
+}
+
+ais_err
+fs_link_unnamed(int fd, const char *path)
 {
 	char proc[64];
-	int fd;
 
-	if ((fd = spares_take(mp->spares, mp->index)) < 0)
-		return -1;
 	/* AT_EMPTY_PATH would need CAP_DAC_READ_SEARCH; /proc does not */
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-	if (linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0 ||
-	    (errno == ENOENT && fs_mkparents(path) == AIS_OK &&
-	    linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0))
-		return fd;
-	close(fd);
-	return -1;
+	if (linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0)
+		return AIS_OK;
+	if (errno == ENOENT && fs_mkparents(path) == AIS_OK &&
+	    linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0)
+		return AIS_OK;
+	return ais_err_from_errno(errno);
+}
+
+ais_err
+fs_work_name(char *buf, size_t len, const struct mountpath *mp,
+    const char *provider, const char *bucket, const char *tag)
+{
+	unsigned long long seq = atomic_fetch_add(&fs_work_seq, 1);
+
+	return fs_fmt(len, snprintf(buf, len, "%s/@%s/%s/" FS_WORK_DIR
+	    "/%s.%d.%llu", mp->path, provider, bucket, tag, (int)getpid(),
+	    seq));
 }
 
 ais_err
 fs_open_work(char *buf, size_t len, const struct mountpath *mp,
     const char *provider, const char *bucket, const char *tag, int *fd)
 {
-	unsigned long long seq = atomic_fetch_add(&fs_work_seq, 1);
 	ais_err e;
 
-	e = fs_fmt(len, snprintf(buf, len, "%s/@%s/%s/" FS_WORK_DIR
-	    "/%s.%d.%llu", mp->path, provider, bucket, tag, (int)getpid(),
-	    seq));
-	if (e != AIS_OK)
+	if ((e = fs_work_name(buf, len, mp, provider, bucket, tag)) != AIS_OK)
 		return e;
-	if (mp->spares != NULL && (*fd = fs_take_spare(mp, buf)) >= 0)
-		return AIS_OK;
-	*fd = open(buf, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
+	if ((*fd = fs_take_unnamed(mp)) >= 0) {
+		if (fs_link_unnamed(*fd, buf) == AIS_OK)
+			return AIS_OK;
+		close(*fd);
+	}
+	*fd = open(buf, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0644);
 	if (*fd < 0 && errno == ENOENT) {
 		if ((e = fs_mkparents(buf)) != AIS_OK)
 			return e;
-		*fd = open(buf, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
+		*fd = open(buf, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0644);
 	}
 	return *fd < 0 ? ais_err_from_errno(errno) : AIS_OK;
 }

@@ -68,12 +68,30 @@ ais_err	fs_object_path(char *buf, size_t len, const struct mountpath *,
 	    const char *provider, const char *bucket, const char *object);
 
 /*
- * Opens (O_WRONLY) a new, empty work file for the bucket on the mountpath,
+ * Opens (O_RDWR) a new, empty work file for the bucket on the mountpath,
  * a spare if one is ready; its path is written to buf.
  */
 ais_err	fs_open_work(char *buf, size_t len, const struct mountpath *,
 	    const char *provider, const char *bucket, const char *tag,
 	    int *fd);
+
+/* A fresh work file name for the bucket on the mountpath, in buf. */
+ais_err	fs_work_name(char *buf, size_t len, const struct mountpath *,
+	    const char *provider, const char *bucket, const char *tag);
+
+/*
+ * An empty work file with no name yet (O_RDWR), a spare of the mountpath,
+ * or -1 if none is ready: a file that is written before it needs a name
+ * takes none of the name's cost up front, and leaves nothing after a
+ * crash.
+ */
+int	fs_take_unnamed(const struct mountpath *);
+
+/*
+ * Gives the unnamed file fd the name path, making its folder;
+ * AIS_EEXIST if path exists (a link, unlike a rename, replaces nothing).
+ */
+ais_err	fs_link_unnamed(int fd, const char *path);
 
 /* mkdir -p of the folder that will hold path. */
 ais_err	fs_mkparents(const char *path);

@@ -39,7 +39,7 @@ spare_make(struct spares *s, struct spare_dir *d)
 	int fd, err;
 
 	pthread_mutex_unlock(&s->mu);
-	fd = open(d->path, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+	fd = open(d->path, O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
 	err = errno;
 	pthread_mutex_lock(&s->mu);
 	if (fd < 0) {

@@ -268,3 +268,21 @@ headers() {	# headers URL: response headers that must not change
 	run ais-ctl bucket ls
 	[[ "$output" != *wrongkey* ]]
 }
+
+@test "targets killed in the middle of a cold GET leave no work file and no partial object; the next GET is whole" {
+	url="$AIS_ENDPOINT/v1/objects/odd/killed/slow?provider=ht"
+	curl -sS -L -o "$BATS_TEST_TMPDIR/cut" "$url" 2>/dev/null &
+	sleep 0.8	# the origin takes 2 s for its 4 MiB
+	ais-ctl node kill t1
+	ais-ctl node kill t2
+	wait || true
+	[ "$(stat -c %s "$BATS_TEST_TMPDIR/cut")" -lt $((4 << 20)) ]
+	ais-ctl node start t1
+	ais-ctl node start t2
+	wait_for 20 has_targets 2
+	[ -z "$(work_files)" ]
+	[ -z "$(find "$AIS_CLUSTER_DIR" -path '*/%ob/killed/*')" ]
+	run curl -fsS -L -o "$BATS_TEST_TMPDIR/whole" -w '%{size_download}' "$url"
+	assert_output $((4 << 20))
+	[ "$(tr -d w <"$BATS_TEST_TMPDIR/whole" | wc -c)" -eq 0 ]
+}

@@ -47,7 +47,7 @@ setup() {
 # traced CMD...: runs CMD with strace on target t1; the trace is in $TRACE.
 traced() {
 	TRACE=$BATS_TEST_TMPDIR/trace
-	strace -f -qq -e trace=fsync,rename -o "$TRACE" -p "$(node_field t1 pid)" &
+	strace -f -qq -e trace=fsync,rename,linkat -o "$TRACE" -p "$(node_field t1 pid)" &
 	local st=$!
 	wait_for 10 grep -q TracerPid:.[1-9] "/proc/$(node_field t1 pid)/status"
 	"$@"
@@ -56,25 +56,26 @@ traced() {
 	wait "$st" || true
 }
 
-# fsync_before_rename NAME: an fsync comes before NAME is renamed into place.
-fsync_before_rename() {
+# fsync_before_named NAME: an fsync comes before the object NAME is renamed
+# or (an unnamed work file) linked into place.
+fsync_before_named() {
 	local f r
 	f=$(grep -n 'fsync(' "$TRACE" | head -1 | cut -d: -f1)
-	r=$(grep -n "rename(.*%ob/$1\"" "$TRACE" | head -1 | cut -d: -f1)
+	r=$(grep -n -E "(rename|linkat)\(.*%ob/$1\"" "$TRACE" | head -1 | cut -d: -f1)
 	[ -n "$f" ] && [ -n "$r" ] && [ "$f" -lt "$r" ]
 }
 
-@test "--fsync: a cold GET's object is fsynced before it is renamed into place" {
+@test "--fsync: a cold GET's object is fsynced before it is linked into place" {
 	traced curl -fsS -L -o "$BATS_TEST_TMPDIR/out" \
 	    "$AIS_ENDPOINT/v1/objects/src/cold-obj?provider=aws"
 	cmp "$BATS_TEST_TMPDIR/out" "$BATS_FILE_TMPDIR/obj"
-	fsync_before_rename cold-obj
+	fsync_before_named cold-obj
 	run curl -fsSI -L "$AIS_ENDPOINT/v1/objects/src/cold-obj?provider=aws"
 	assert_output --partial "Ais-Present: true"
 }
 
 @test "--fsync: a PUT is fsynced before it is renamed into place" {
 	traced ais-ctl object put "$BATS_FILE_TMPDIR/obj" ais://b/put-obj
-	fsync_before_rename put-obj
+	fsync_before_named put-obj
 	ais-get ais://b/put-obj | cmp - "$BATS_FILE_TMPDIR/obj"
 }

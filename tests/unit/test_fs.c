@@ -3,6 +3,7 @@
  * files, cleanup, bucket removal and walks on a real temporary mountpath.
  */
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -147,6 +148,61 @@ test_work_files_from_spares(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/*
+ * An unnamed work file: read back through a second descriptor while it is
+ * written, named where asked (its folder made), and never over a file
+ * that is there.
+ */
+static void
+test_unnamed_work_file_is_named_once_stored(void **state)
+{
+	char root[] = "/tmp/test_fs.XXXXXX", mp[PATH_MAX], cmd[PATH_MAX + 16];
+	char path[PATH_MAX], buf[16];
+	struct strlist paths = { NULL, 0 };
+	char err[256];
+	struct stat st;
+	struct fs fs;
+	int fd, rd, other, i;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	snprintf(mp, sizeof(mp), "%s/mp1", root);
+	strlist_add(&paths, mp);
+	assert_int_equal(fs_init(&fs, &paths, err, sizeof(err)), AIS_OK);
+	assert_int_equal(fs_take_unnamed(&fs.mps[0]), -1);	/* no pool */
+	assert_int_equal(fs_spares_start(&fs), AIS_OK);
+	for (i = 0; i < 500 && (fd = fs_take_unnamed(&fs.mps[0])) < 0; i++)
+		usleep(10000);
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(st.st_nlink, 0);
+	assert_int_equal(write(fd, "first", 5), 5);
+	rd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	assert_int_equal(pread(rd, buf, sizeof(buf), 0), 5);
+	assert_memory_equal(buf, "first", 5);
+	close(rd);
+
+	snprintf(path, sizeof(path), "%s/@aws/b/%%ob/dir/obj", mp);
+	assert_int_equal(fs_link_unnamed(fd, path), AIS_OK);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, 5);
+	assert_int_equal(st.st_nlink, 1);
+
+	for (i = 0; i < 500 && (other = fs_take_unnamed(&fs.mps[0])) < 0; i++)
+		usleep(10000);
+	assert_true(other >= 0);
+	assert_int_equal(write(other, "second", 6), 6);
+	assert_int_equal(fs_link_unnamed(other, path), AIS_EEXIST);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, 5);
+	close(other);
+	close(fd);
+	fs_fini(&fs);
+	strlist_free(&paths);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	assert_int_equal(system(cmd), 0);
+}
+
 int
 main(void)
 {
@@ -155,6 +211,7 @@ main(void)
 		cmocka_unit_test(test_bucket_names),
 		cmocka_unit_test(test_work_files_cleanup_and_walk),
 		cmocka_unit_test(test_work_files_from_spares),
+		cmocka_unit_test(test_unnamed_work_file_is_named_once_stored),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
