@@ -107,7 +107,7 @@ driver_main(void *arg)
 			w->done_at = loader_now();
 	}
 	while (d->active > 0 && !atomic_load(&ld->stop))
-		cmulti_step(&d->cm, STOP_POLL_MS, on_done, d);
+		cmulti_step(&d->cm, STOP_POLL_MS, on_done, NULL, d);
 	for (i = d->id; i < ld->conf.numworkers; i += ld->ndrivers) {
 		curl_multi_remove_handle(d->cm.m, ld->w[i].h);
 		worker_fini(&ld->w[i]);

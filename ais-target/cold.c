@@ -54,10 +54,12 @@
 
 #define FILL_BUCKETS	256
 /*
- * Bytes between progress posts: each wakes the waiter's loop.  At 64 KiB
- * a 1 MiB cold GET cost the target 32 context switches, at 256 KiB 22,
- * with the client's bytes no later at the end (the post that lets the
- * last byte go sends all that is left).
+ * Bytes between progress posts while the backend's bytes keep coming:
+ * each wakes the waiter's loop.  At 64 KiB a 1 MiB cold GET cost the
+ * target 32 context switches, at 256 KiB 22, with the client's bytes no
+ * later at the end (the post that lets the last byte go sends all that is
+ * left).  Once the fill loop has nothing to read, fill_idle posts the
+ * rest.
  */
 #define NOTIFY_STEP	(256 * 1024)
 #define FILL_BUF	(64 * 1024)	/* bytes gathered per write */
@@ -98,6 +100,7 @@ struct fill {
 	size_t			 nbuf;
 	struct cksum		 ck;
 	bool			 check_md5;
+	bool			 write_failed;	/* by fill_idle */
 	bool			 checked;	/* fill_check has run */
 	bool			 verified;	/* whole and right: all visible */
 	struct waiter		*w;
@@ -435,6 +438,8 @@ fill_on_data(void *arg, const char *buf, size_t len)
 	struct fill *f = arg;
 	size_t n;
 
+	if (f->write_failed)
+		return 1;
 	if (len >= FILL_BUF / 2) {
 		if (f->nbuf > 0 && fill_flush(f) != 0)
 			return 1;
@@ -459,6 +464,27 @@ fill_on_data(void *arg, const char *buf, size_t len)
 }
 
 static const struct bk_get_ops fill_ops = { fill_on_headers, fill_on_data };
+
+/*
+ * On the fill loop, when the backend has sent nothing new: what came is
+ * written and the waiters are told now, while the CPU would idle, not at
+ * the next FILL_BUF or NOTIFY_STEP; a backend that trickles reaches the
+ * client as it comes, and when its last byte comes only the bytes since
+ * are left to send.  A failed write ends the transfer at its next bytes.
+ */
+static void
+fill_idle(struct xferq_task *task)
+{
+	struct fill *f = (struct fill *)((char *)task -
+	    offsetof(struct fill, task));
+
+	if (f->nbuf > 0 && !f->write_failed && fill_flush(f) != 0)
+		f->write_failed = true;
+	pthread_mutex_lock(&f->mu);
+	if (f->state == F_STREAM && f->avail > f->posted_at)
+		notify_all(f);
+	pthread_mutex_unlock(&f->mu);
+}
 
 /*
  * Stores the metadata with the work file (and with --fsync makes both
@@ -584,7 +610,7 @@ fill_done(struct xferq_task *task, CURL *h, CURLcode rc)
 		e = backend_get_end(f->get, rc, &status, err, sizeof(err));
 	f->get = NULL;
 	if (e == AIS_OK && status >= 200 && status <= 299 &&
-	    (f->nbuf == 0 || fill_flush(f) == 0))
+	    !f->write_failed && (f->nbuf == 0 || fill_flush(f) == 0))
 		ok = fill_check(f);
 	else if (f->fail_msg[0] == '\0') {	/* not a write error */
 		f->fail_status = backend_err_status(e, status);
@@ -621,6 +647,7 @@ fill_new(struct target *t, const struct objref *o, const struct bucket *b)
 	f->wfd = -1;
 	f->task.start = fill_start;
 	f->task.done = fill_done;
+	f->task.idle = fill_idle;
 	pthread_mutex_init(&f->mu, NULL);
 	pthread_cond_init(&f->ended, NULL);
 	cksum_init(&f->ck, CKSUM_NONE);

@@ -112,7 +112,8 @@ reap(struct cmulti *cm, cmulti_done_fn *done, void *arg)
 }
 
 bool
-cmulti_step(struct cmulti *cm, int max_ms, cmulti_done_fn *done, void *arg)
+cmulti_step(struct cmulti *cm, int max_ms, cmulti_done_fn *done,
+    cmulti_idle_fn *idle, void *arg)
 {
 	struct epoll_event evs[MAX_EVENTS];
 	int n, i, running, wait_ms;
@@ -121,7 +122,11 @@ cmulti_step(struct cmulti *cm, int max_ms, cmulti_done_fn *done, void *arg)
 
 	wait_ms = cm->timeout_ms < 0 || cm->timeout_ms > max_ms ? max_ms :
 	    (int)cm->timeout_ms;
-	n = epoll_wait(cm->ep, evs, MAX_EVENTS, wait_ms);
+	n = epoll_wait(cm->ep, evs, MAX_EVENTS, idle != NULL ? 0 : wait_ms);
+	if (n == 0 && idle != NULL) {
+		idle(arg);
+		n = epoll_wait(cm->ep, evs, MAX_EVENTS, wait_ms);
+	}
 	if (n <= 0)
 		curl_multi_socket_action(cm->m, CURL_SOCKET_TIMEOUT, 0,
 		    &running);

@@ -26,6 +26,8 @@ struct cmulti {
 
 /* A transfer that ended, already removed from the multi handle. */
 typedef void	cmulti_done_fn(void *arg, CURL *h, CURLcode rc);
+/* No socket is ready: the step is about to wait. */
+typedef void	cmulti_idle_fn(void *arg);
 
 ais_err	cmulti_init(struct cmulti *);
 /* Frees the multi handle; the caller has removed its easy handles. */
@@ -33,10 +35,11 @@ void	cmulti_fini(struct cmulti *);
 /*
  * Waits at most max_ms for a socket, curl's timer or a wake, drives the
  * transfers that can go on, then calls done for each one that ended.
- * True when it was woken.
+ * If no socket is ready at once, idle (unless NULL) is called before the
+ * wait.  True when it was woken.
  */
 bool	cmulti_step(struct cmulti *, int max_ms, cmulti_done_fn *done,
-	    void *arg);
+	    cmulti_idle_fn *idle, void *arg);
 void	cmulti_wake(struct cmulti *);
 
 #endif

@@ -23,7 +23,7 @@ struct loop {
 	pthread_mutex_t		 mu;
 	TAILQ_HEAD(, xferq_task) queue;
 	bool			 stopping;
-	int			 running;	/* transfers on cm */
+	TAILQ_HEAD(, xferq_task) run;		/* transfers on cm */
 	CURL			*idle[IDLE_HANDLES];
 	int			 nidle;
 };
@@ -58,7 +58,7 @@ on_done(void *arg, CURL *h, CURLcode rc)
 	struct xferq_task *t;
 
 	curl_easy_getinfo(h, CURLINFO_PRIVATE, (char **)&t);
-	l->running--;
+	TAILQ_REMOVE(&l->run, t, link);
 	t->done(t, h, rc);
 	handle_put(l, h);
 }
@@ -82,7 +82,18 @@ start_task(struct loop *l, struct xferq_task *t)
 		handle_put(l, h);
 		return;
 	}
-	l->running++;
+	TAILQ_INSERT_TAIL(&l->run, t, link);
+}
+
+static void
+on_idle(void *arg)
+{
+	struct loop *l = arg;
+	struct xferq_task *t;
+
+	TAILQ_FOREACH(t, &l->run, link)
+		if (t->idle != NULL)
+			t->idle(t);
 }
 
 /* Starts what was queued; false once stopping with nothing left. */
@@ -101,7 +112,7 @@ take_queue(struct loop *l)
 		TAILQ_REMOVE(&q, t, link);
 		start_task(l, t);
 	}
-	return !stopping || l->running > 0;
+	return !stopping || !TAILQ_EMPTY(&l->run);
 }
 
 static void *
@@ -115,9 +126,9 @@ loop_main(void *arg)
 	for (;;) {
 		if (woken && !take_queue(l))
 			break;
-		woken = cmulti_step(&l->cm, IDLE_WAIT_MS, on_done, l);
+		woken = cmulti_step(&l->cm, IDLE_WAIT_MS, on_done, on_idle, l);
 		/* a stop that came while the last transfers ran */
-		if (l->running == 0)
+		if (TAILQ_EMPTY(&l->run))
 			woken = true;
 	}
 	return NULL;
@@ -150,6 +161,7 @@ xferq_start(struct xferq **out, int nloops, void (*setup)(CURLM *),
 		l = &q->loops[i];
 		pthread_mutex_init(&l->mu, NULL);
 		TAILQ_INIT(&l->queue);
+		TAILQ_INIT(&l->run);
 		l->init = init;
 		q->nloops++;
 		if ((e = cmulti_init(&l->cm)) != AIS_OK)

@@ -28,6 +28,11 @@ struct xferq_task {
 	 * rc CURLE_OUT_OF_MEMORY) when the loop had no handle to start it.
 	 */
 	void	(*done)(struct xferq_task *, CURL *h, CURLcode rc);
+	/*
+	 * On the loop, if not NULL, while the transfer runs: whenever no
+	 * socket of the loop has bytes ready and it is about to wait.
+	 */
+	void	(*idle)(struct xferq_task *);
 };
 
 /*

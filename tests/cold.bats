@@ -109,6 +109,16 @@ headers() {	# headers URL: response headers that must not change
 	awk '{ exit !($1 < $2 / 2) }' <<<"$output"
 }
 
+@test "a cold object that trickles in reaches the client as it comes, not 256 KiB at a time" {
+	url="$AIS_ENDPOINT/v1/objects/odd/trickle?provider=ht"
+	t0=$(date +%s%N)
+	# 96 KiB: three of the origin's pieces, 100 ms after its headers
+	t1=$(curl -fsS -L "$url" | { head -c 98304 >/dev/null; date +%s%N; cat >/dev/null; })
+	ms=$(((t1 - t0) / 1000000))
+	echo "the client had 96 KiB after $ms ms"
+	[ "$ms" -lt 300 ]
+}
+
 @test "a slow cold GET never stalls a warm GET or another cold one" {
 	curl -fsS -L -o /dev/null "$AIS_ENDPOINT/v1/objects/src/obj/1000?provider=aws"
 	curl -fsS -L -o /dev/null "$AIS_ENDPOINT/v1/objects/odd/second/slow?provider=ht" &

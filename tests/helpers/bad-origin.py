@@ -5,6 +5,7 @@ origin and as an S3 bucket (any first path segment):
   .../badmd5     200, an ETag that is the MD5 of other bytes
   .../short      Content-Length 1000000, 100000 bytes sent, then close
   .../slow       4 MiB in 16 pieces over about 2 s (time to first byte)
+  .../trickle    1 MiB in 32 pieces of 32 KiB, 50 ms apart
   .../chunked    the same, chunked (no length), piece i made of byte i
   .../forbidden  403
   .../ok         200, 1000 bytes, a correct MD5 ETag
@@ -36,6 +37,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         return body
 
+    def send_pieces(self, piece, n, pause):
+        self.send(200, length=n * len(piece))
+        for _ in range(n):
+            self.wfile.write(piece)
+            self.wfile.flush()
+            time.sleep(pause)
+
     def do_HEAD(self):
         name = self.path.split("?")[0].strip("/")
         if "/" not in name:
@@ -56,12 +64,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.flush()
             self.close_connection = True
         elif name.endswith("/slow"):
-            piece = b"w" * (256 * 1024)
-            self.send(200, length=16 * len(piece))
-            for _ in range(16):
-                self.wfile.write(piece)
-                self.wfile.flush()
-                time.sleep(0.12)
+            self.send_pieces(b"w" * (256 * 1024), 16, 0.12)
+        elif name.endswith("/trickle"):
+            self.send_pieces(b"t" * (32 * 1024), 32, 0.05)
         elif name.endswith("/chunked"):
             self.send_response(200)
             self.send_header("Transfer-Encoding", "chunked")

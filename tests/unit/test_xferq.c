@@ -2,7 +2,8 @@
  * test_xferq.c: loops of curl transfers against the HTTP server
  * in-process: many GETs at once on two loops each get their whole body,
  * a task with nothing to run is not finished twice, a refused connection
- * ends its task with an error, and stop runs what was queued to its end.
+ * ends its task with an error, stop runs what was queued to its end, and
+ * a transfer hears of its loop's idle moments while it runs, not after.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -35,6 +36,8 @@ struct get {
 	CURLcode		 rc;
 	int			 finished;	/* times done was called */
 	int			 skip;		/* start has nothing to run */
+	int			 idles;		/* idle calls */
+	int			 idles_at_done;
 };
 
 static void
@@ -47,6 +50,10 @@ handler(struct http_conn *c, struct http_request *req, void *arg)
 		fd = open(file_path, O_RDONLY);
 		http_resp_start(c, 200);
 		http_resp_sendfile(c, fd, 0, BODY);
+	} else if (slice_eq(req->path, "/late")) {
+		usleep(100000);		/* the client's loop idles meanwhile */
+		http_resp_start(c, 200);
+		http_resp_send(c, "late", 4);
 	} else
 		http_resp_error(c, 404, "no such path");
 }
@@ -94,6 +101,7 @@ get_done(struct xferq_task *t, CURL *h, CURLcode rc)
 	pthread_mutex_lock(&mu);
 	g->rc = rc;
 	g->finished++;
+	g->idles_at_done = g->idles;
 	ndone++;
 	pthread_cond_broadcast(&cv);
 	pthread_mutex_unlock(&mu);
@@ -106,6 +114,12 @@ get_init(struct get *g, const char *path, int port)
 	g->task.start = get_start;
 	g->task.done = get_done;
 	snprintf(g->url, sizeof(g->url), "http://127.0.0.1:%d%s", port, path);
+}
+
+static void
+get_idle(struct xferq_task *t)
+{
+	get_of(t)->idles++;
 }
 
 static void
@@ -198,6 +212,30 @@ test_stop_runs_what_was_queued(void **state)
 		assert_int_equal(g[i].got, BODY);
 }
 
+static void
+test_idle_is_called_while_a_transfer_runs_and_not_after(void **state)
+{
+	struct get g, other;
+	struct xferq *q;
+
+	(void)state;
+	ndone = 0;
+	assert_int_equal(xferq_start(&q, 1, NULL, NULL), AIS_OK);
+	get_init(&g, "/late", http_server_port(srv));
+	g.task.idle = get_idle;
+	xferq_submit(q, &g.task);
+	wait_done(1);
+	assert_int_equal(g.rc, CURLE_OK);
+	assert_int_equal(g.got, 4);
+	assert_true(g.idles_at_done > 0);
+	/* the loop idles on with another transfer: g is not called */
+	get_init(&other, "/late", http_server_port(srv));
+	xferq_submit(q, &other.task);
+	wait_done(2);
+	xferq_stop(q);
+	assert_int_equal(g.idles, g.idles_at_done);
+}
+
 static int
 setup(void **state)
 {
@@ -231,6 +269,7 @@ main(void)
 		cmocka_unit_test(test_task_with_nothing_to_run_is_not_done),
 		cmocka_unit_test(test_refused_connection_ends_with_an_error),
 		cmocka_unit_test(test_stop_runs_what_was_queued),
+		cmocka_unit_test(test_idle_is_called_while_a_transfer_runs_and_not_after),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
