@@ -21,6 +21,7 @@
 #include "ctl.h"
 #include "loader.h"
 #include "opt.h"
+#include "thread.h"
 
 #define SYNOPSIS "-bucket NAME [-provider ais|aws|ht] [-duration D] " \
 	"[-numworkers N] [-pctput P] [option ...]"
@@ -349,6 +350,7 @@ start_workers(struct loader *ld)
 		if (pthread_create(&ld->d[i].thread, NULL, driver_main,
 		    &ld->d[i]) != 0)
 			abort();
+		thread_name(ld->d[i].thread, "driver", (int)i);
 	}
 	return 0;
 }

@@ -59,7 +59,7 @@ proxy_start(struct proxy *p, char *err, size_t errlen)
 	if ((e = daemon_identity(&p->self, NODE_PROXY, &p->conf.net, idpath,
 	    err, errlen)) != AIS_OK ||
 	    (e = ctl_client_new(&p->cc)) != AIS_OK ||
-	    (e = workq_start(&p->wq, 4)) != AIS_OK)
+	    (e = workq_start(&p->wq, 4, "work")) != AIS_OK)
 		return e;
 	if (p->is_primary)
 		e = primary_start(p, err, errlen);

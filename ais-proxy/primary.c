@@ -18,6 +18,7 @@
 #include "log.h"
 #include "proxy.h"
 #include "state.h"
+#include "thread.h"
 
 #define PUSH_TIMEOUT_MS 2000
 
@@ -333,6 +334,7 @@ primary_start(struct proxy *p, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot start the monitor thread");
 		return AIS_ENOMEM;
 	}
+	thread_name(p->monitor, "monitor", -1);
 	return AIS_OK;
 }
 

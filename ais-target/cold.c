@@ -813,10 +813,10 @@ cold_init(int nloops, int nworkers, int nice)
 	ais_err e;
 
 	fill_nice = nice;
-	if ((e = xferq_start(&fill_q, nloops, backend_multi_init,
+	if ((e = xferq_start(&fill_q, nloops, "fill", backend_multi_init,
 	    fill_loop_init)) != AIS_OK)
 		return e;
-	return workq_start(&cold_wq, nworkers);
+	return workq_start(&cold_wq, nworkers, "cold");
 }
 
 void

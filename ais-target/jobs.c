@@ -29,6 +29,7 @@
 #include "log.h"
 #include "target.h"
 #include "template.h"
+#include "thread.h"
 
 #define JOBS_KEPT	64
 #define LIST_PAGE	1000
@@ -308,9 +309,10 @@ job_run(void *arg)
 	if (j->sel != SEL_PREFIX)
 		count_owned(j);
 	for (i = 0; i < j->nworkers; i++)
-		if (pthread_create(&j->workers[i], NULL, job_worker, j) == 0)
+		if (pthread_create(&j->workers[i], NULL, job_worker, j) == 0) {
+			thread_name(j->workers[i], "job", i);
 			started++;
-		else
+		} else
 			break;
 	for (i = 0; i < started; i++)
 		pthread_join(j->workers[i], NULL);
@@ -482,6 +484,7 @@ ctl_job_start(struct target *t, json_t *req)
 		return ctl_reply_error(503, "cannot start a thread: %s",
 		    strerror(errno));
 	}
+	thread_name(j->runner, "jobrun", -1);
 	j->has_runner = true;
 	LIST_INSERT_HEAD(&jobs, j, link);
 	njobs++;

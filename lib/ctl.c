@@ -19,6 +19,7 @@
 #include <nng/protocol/reqrep0/req.h>
 
 #include "ctl.h"
+#include "thread.h"
 
 #define CTL_MAX_MSG	(64 * 1024 * 1024)
 #define CTL_NO_RESEND	(24 * 3600 * 1000)
@@ -204,6 +205,7 @@ ctl_server_start(struct ctl_server **out, const char *url, int nworkers,
 		    nng_aio_alloc(&w->aio, NULL, NULL) != 0 ||
 		    pthread_create(&w->thread, NULL, ctl_worker_main, w) != 0)
 			break;
+		thread_name(w->thread, "ctl", i);
 		srv->nworkers++;
 	}
 	*out = srv;

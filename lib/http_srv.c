@@ -58,6 +58,7 @@
 #include "http_parser.h"
 #include "http_server.h"
 #include "log.h"
+#include "thread.h"
 
 #define CONN_BUF_SIZE	(128 * 1024)
 #define HDR_BUF_SIZE	4096
@@ -1375,8 +1376,9 @@ http_server_start(struct http_server **out, const struct http_server_opts *o,
 	}
 	srv->port = port;
 	for (i = 0; i < srv->nloops; i++)
-		pthread_create(&srv->loops[i].thread, NULL, loop_main,
-		    &srv->loops[i]);
+		if (pthread_create(&srv->loops[i].thread, NULL, loop_main,
+		    &srv->loops[i]) == 0)
+			thread_name(srv->loops[i].thread, "http", i);
 	*out = srv;
 	return AIS_OK;
 }

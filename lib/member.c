@@ -7,6 +7,7 @@
 
 #include "log.h"
 #include "member.h"
+#include "thread.h"
 
 #define MEMBER_CALL_TIMEOUT_MS 3000
 
@@ -158,6 +159,7 @@ member_start(struct member *m, const struct snode *self,
 		ctl_client_free(m->cc);
 		return AIS_ENOMEM;
 	}
+	thread_name(m->thread, "member", -1);
 	return AIS_OK;
 }
 

@@ -14,6 +14,7 @@
 
 #include "log.h"
 #include "spare.h"
+#include "thread.h"
 
 struct spare_dir {
 	char			 path[PATH_MAX];
@@ -117,6 +118,7 @@ spares_start(struct spares **out, const char *const *dirs, size_t n)
 		free(s);
 		return AIS_ENOMEM;
 	}
+	thread_name(s->thread, "spares", -1);
 	*out = s;
 	return AIS_OK;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <sys/queue.h>
 
+#include "thread.h"
 #include "workq.h"
 
 struct work {
@@ -46,7 +47,7 @@ workq_main(void *arg)
 }
 
 ais_err
-workq_start(struct workq **out, int nthreads)
+workq_start(struct workq **out, int nthreads, const char *name)
 {
 	struct workq *q;
 	int i;
@@ -62,6 +63,7 @@ workq_start(struct workq **out, int nthreads)
 	for (i = 0; i < nthreads; i++) {
 		if (pthread_create(&q->threads[i], NULL, workq_main, q) != 0)
 			break;
+		thread_name(q->threads[i], name, i);
 		q->nthreads++;
 	}
 	if (q->nthreads == 0) {

@@ -9,7 +9,8 @@
 
 struct workq;
 
-ais_err	workq_start(struct workq **, int nthreads);
+/* nthreads threads named name0, name1, ... */
+ais_err	workq_start(struct workq **, int nthreads, const char *name);
 /* Queues fn(arg); never blocks the caller.  AIS_ENOMEM if it can't. */
 ais_err	workq_submit(struct workq *, void (*fn)(void *), void *arg);
 /* Runs what is queued, then joins the threads and frees the pool. */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "cmulti.h"
+#include "thread.h"
 #include "xferq.h"
 
 #define IDLE_HANDLES	64	/* kept per loop for the next transfers */
@@ -144,8 +145,8 @@ loop_fini(struct loop *l)
 }
 
 ais_err
-xferq_start(struct xferq **out, int nloops, void (*setup)(CURLM *),
-    void (*init)(void))
+xferq_start(struct xferq **out, int nloops, const char *name,
+    void (*setup)(CURLM *), void (*init)(void))
 {
 	struct xferq *q;
 	struct loop *l;
@@ -170,6 +171,8 @@ xferq_start(struct xferq **out, int nloops, void (*setup)(CURLM *),
 			setup(l->cm.m);
 		if (pthread_create(&l->thread, NULL, loop_main, l) != 0)
 			e = AIS_ENOMEM;
+		else
+			thread_name(l->thread, name, i);
 		l->started = e == AIS_OK;
 	}
 	*out = q;

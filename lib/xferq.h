@@ -36,11 +36,12 @@ struct xferq_task {
 };
 
 /*
- * setup, if not NULL, is called on each loop's multi handle; init, if not
- * NULL, first thing on each loop's thread (to set its priority, say).
+ * nloops threads named name0, name1, ...  setup, if not NULL, is called on
+ * each loop's multi handle; init, if not NULL, first thing on each loop's
+ * thread (to set its priority, say).
  */
-ais_err	xferq_start(struct xferq **, int nloops, void (*setup)(CURLM *),
-	    void (*init)(void));
+ais_err	xferq_start(struct xferq **, int nloops, const char *name,
+	    void (*setup)(CURLM *), void (*init)(void));
 /* Hands the task to the next loop; never blocks. */
 void	xferq_submit(struct xferq *, struct xferq_task *);
 /* Runs what is queued and in flight to its end, then frees the loops. */

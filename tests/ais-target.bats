@@ -190,3 +190,12 @@ PY
 	wait_for 20 has_targets 2
 	ais-get ais://b/survivor | cmp - "$BATS_TEST_TMPDIR/f"
 }
+
+@test "the target's threads are named by role, as ps -L and top -H show them" {
+	pid=$(node_field t1 pid)
+	run ps -L -o comm= -p "$pid"
+	[ "$status" -eq 0 ]
+	for name in http0 fill0 cold0 spares member ctl0; do
+		grep -qx "$name" <<<"$output" || { echo "no thread $name in: $output"; false; }
+	done
+}

@@ -140,7 +140,7 @@ test_many_gets_on_two_loops_get_every_byte(void **state)
 
 	(void)state;
 	ndone = 0;
-	assert_int_equal(xferq_start(&q, 2, NULL, NULL), AIS_OK);
+	assert_int_equal(xferq_start(&q, 2, "test", NULL, NULL), AIS_OK);
 	for (i = 0; i < NTASKS; i++) {
 		get_init(&g[i], "/file", http_server_port(srv));
 		xferq_submit(q, &g[i].task);
@@ -162,7 +162,7 @@ test_task_with_nothing_to_run_is_not_done(void **state)
 
 	(void)state;
 	ndone = 0;
-	assert_int_equal(xferq_start(&q, 1, NULL, NULL), AIS_OK);
+	assert_int_equal(xferq_start(&q, 1, "test", NULL, NULL), AIS_OK);
 	get_init(&skip, "/file", http_server_port(srv));
 	skip.skip = 1;
 	get_init(&real, "/file", http_server_port(srv));
@@ -183,7 +183,7 @@ test_refused_connection_ends_with_an_error(void **state)
 
 	(void)state;
 	ndone = 0;
-	assert_int_equal(xferq_start(&q, 1, NULL, NULL), AIS_OK);
+	assert_int_equal(xferq_start(&q, 1, "test", NULL, NULL), AIS_OK);
 	get_init(&g, "/file", 1);	/* nobody listens on port 1 */
 	xferq_submit(q, &g.task);
 	wait_done(1);
@@ -201,7 +201,7 @@ test_stop_runs_what_was_queued(void **state)
 
 	(void)state;
 	ndone = 0;
-	assert_int_equal(xferq_start(&q, 2, NULL, NULL), AIS_OK);
+	assert_int_equal(xferq_start(&q, 2, "test", NULL, NULL), AIS_OK);
 	for (i = 0; i < 8; i++) {
 		get_init(&g[i], "/file", http_server_port(srv));
 		xferq_submit(q, &g[i].task);
@@ -220,7 +220,7 @@ test_idle_is_called_while_a_transfer_runs_and_not_after(void **state)
 
 	(void)state;
 	ndone = 0;
-	assert_int_equal(xferq_start(&q, 1, NULL, NULL), AIS_OK);
+	assert_int_equal(xferq_start(&q, 1, "test", NULL, NULL), AIS_OK);
 	get_init(&g, "/late", http_server_port(srv));
 	g.task.idle = get_idle;
 	xferq_submit(q, &g.task);
