@@ -241,4 +241,28 @@ for pair in $(seq 1 "$CMP_PAIRS"); do
 	if [ $((pair % 2)) = 0 ]; then loader_run; wrk_run; else wrk_run; loader_run; fi
 done
 echo "same URLs (one target, 1 MiB), 16 connections, $CMP_PAIRS pairs: wrk $(awk '$1 == "wrk" { print $2 }' "$work/cmp" | median) MiB/s, ais-loader $(awk '$1 == "loader" { print $2 }' "$work/cmp" | median) MiB/s, ratio $(paired loader wrk "$work/cmp" | xargs printf "%.2f")"
+
+# where the time of a cold GET goes, one worker, pinned as the cold runs:
+# from packet timestamps, the backend's own time is measured on the GETs
+# it served, so the target's cost comes out free of the backend's swings
+# (s3rver's first byte of one object ranged 1.5-30 ms)
+pp=${AIS_ENDPOINT##*:} tp=${t##*:} sp=${s3##*:}
+pin_cluster "$pin_rest"
+pin=${pin_rest:+taskset -c $pin_rest}
+for mib in 1 10; do
+	"$bin/ais-ctl" bucket evict s3://bench >/dev/null
+	sync
+	tcpdump -i lo -tt -n -s 80 "tcp port $pp or tcp port $tp or tcp port $sp" \
+	    >"$work/packets$mib" 2>"$work/tcpdump.err" &
+	tdpid=$!
+	until grep -q listening "$work/tcpdump.err"; do sleep 0.1; done
+	load -filelist "$work/names$mib" -epochs 1 -duration 0 -numworkers 1 >/dev/null
+	sleep 0.5
+	kill "$tdpid"
+	wait "$tdpid" || true
+	echo "cold GET of $mib MiB through the proxy, one worker:"
+	/usr/bin/python3 tests/helpers/cold-timeline.py "$pp" "$tp" "$sp" "$work/packets$mib"
+done
+pin=
+pin_cluster "0-$last_cpu"
 echo "CPU time the hypervisor gave other guests during the runs (steal): $(steal_since "$ticks0")%; page cache dropped $(($(cache_drops) - drops0)) times"

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.."
 PKGS=(build-essential pkg-config libcurl4-openssl-dev libbsd-dev
       libarchive-dev libssl-dev libxxhash-dev libnng-dev libjansson-dev
       libcmocka-dev bats bats-assert bats-support nginx wrk curl jq attr
-      mandoc valgrind strace s3cmd python3-boto3 gnuplot-nox iproute2 procps)
+      mandoc valgrind strace s3cmd python3-boto3 gnuplot-nox iproute2 procps tcpdump)
 
 missing=()
 for p in "${PKGS[@]}"; do
