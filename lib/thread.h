@@ -1,6 +1,6 @@
 /*
  * thread.h: names for the daemons' threads, as top -H, ps -L, perf and
- * gdb show them ("http0", "xferq1", "spares"), so that a profile or a
+ * gdb show them ("http0", "fill1", "spares"), so that a profile or a
  * stuck thread says which part of the daemon it is.
  */
 #ifndef AIS_THREAD_H

@@ -255,7 +255,11 @@ for mib in 1 10; do
 	tcpdump -i lo -tt -n -s 80 "tcp port $pp or tcp port $tp or tcp port $sp" \
 	    >"$work/packets$mib" 2>"$work/tcpdump.err" &
 	tdpid=$!
-	until grep -q listening "$work/tcpdump.err"; do sleep 0.1; done
+	until grep -q listening "$work/tcpdump.err"; do
+		kill -0 "$tdpid" 2>/dev/null || {
+			echo "bench: tcpdump: $(cat "$work/tcpdump.err")" >&2; exit 69; }
+		sleep 0.1
+	done
 	load -filelist "$work/names$mib" -epochs 1 -duration 0 -numworkers 1 >/dev/null
 	sleep 0.5
 	kill "$tdpid"
