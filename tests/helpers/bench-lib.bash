@@ -16,13 +16,17 @@ bench_cleanup() {
 	"$bin/ais-ctl" cluster down >/dev/null 2>&1 || true
 	[ -f "$work/nginx/nginx.pid" ] &&
 	    kill -QUIT "$(cat "$work/nginx/nginx.pid")" 2>/dev/null
+	[ -f "$work/nginx-cache/nginx.pid" ] &&
+	    kill -QUIT "$(cat "$work/nginx-cache/nginx.pid")" 2>/dev/null
 	[ -f "$work/s3rver.pid" ] && kill "$(cat "$work/s3rver.pid")" 2>/dev/null
 	sleep 0.3
 	rm -rf "$work"
 }
 
 # start_nginx DIR...: nginx with sendfile, 2 workers, serving DIR; with
-# several, a path is looked up in each in turn.  Sets $ngport.
+# several, a path is looked up in each in turn.  Sets $ngport, and
+# $ngredirport: a port where nginx answers every GET with a redirect (301)
+# to the same path on $ngport, as a proxy redirects to a target.
 start_nginx() {
 	local serve="root $1;" d
 	if [ $# -gt 1 ]; then
@@ -30,7 +34,7 @@ start_nginx() {
 		for d in "$@"; do serve="$serve $d\$uri"; done
 		serve="$serve =404; }"
 	fi
-	ngport=$(free_port)
+	read -r ngport ngredirport < <(free_port 2 | xargs)
 	mkdir -p "$work/nginx"
 	cat >"$work/nginx/nginx.conf" <<-NGX
 	worker_processes 2;
@@ -43,9 +47,48 @@ start_nginx() {
 		fastcgi_temp_path $work/nginx/f; uwsgi_temp_path $work/nginx/u;
 		scgi_temp_path $work/nginx/s;
 		server { listen 127.0.0.1:$ngport; $serve }
+		server {
+			listen 127.0.0.1:$ngredirport;
+			location / { return 301 http://127.0.0.1:$ngport\$request_uri; }
+		}
 	}
 	NGX
 	nginx -c "$work/nginx/nginx.conf" -p "$work/nginx"
+}
+
+# start_nginx_cache URL STORE: nginx as a cache in front of the S3
+# endpoint URL, 2 workers: a GET it has in STORE it sends with sendfile,
+# one it lacks it fetches from URL and sends while it stores it there
+# (proxy_store: a temporary file renamed into place), as a target does.
+# Its GETs are unsigned, which s3rver takes.  Sets $ngcport.
+start_nginx_cache() {
+	local conf=$work/nginx-cache
+	ngcport=$(free_port)
+	# its workers run as nobody
+	mkdir -p -m 777 "$2" "$2/.tmp"
+	mkdir -p "$conf"
+	cat >"$conf/nginx.conf" <<-NGX
+	worker_processes 2;
+	pid $conf/nginx.pid;
+	error_log $conf/error.log;
+	events { worker_connections 4096; }
+	http {
+		access_log off; sendfile on; tcp_nopush on; keepalive_requests 1000000;
+		client_body_temp_path $conf/b; proxy_temp_path $2/.tmp;
+		fastcgi_temp_path $conf/f; uwsgi_temp_path $conf/u; scgi_temp_path $conf/s;
+		upstream backend { server ${1#http://}; keepalive 64; }
+		server {
+			listen 127.0.0.1:$ngcport; root $2;
+			location / { try_files \$uri @fetch; }
+			location @fetch {
+				proxy_pass http://backend; proxy_store on;
+				proxy_http_version 1.1; proxy_set_header Connection "";
+				proxy_set_header Host ${1#http://};
+			}
+		}
+	}
+	NGX
+	nginx -c "$conf/nginx.conf" -p "$conf"
 }
 
 free_port() {		# [N]: N distinct ports, one a line

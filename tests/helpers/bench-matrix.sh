@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # "make bench": one run that measures, with ais-loader as the only client,
 #   warm GET through the proxy (redirect), warm GET direct to the owner,
-#   nginx serving the same files with sendfile, cold GET through the
-#   cluster, and direct GETs from the backend (s3rver),
+#   nginx serving the same files with sendfile, the same through an nginx
+#   that redirects (what a redirect costs any server), cold GET through the
+#   cluster, cold GET through nginx as a cache in front of the same
+#   backend, and direct GETs from the backend (s3rver),
 # for 1 MiB and 10 MiB objects and 1, 4, 16 and 64 workers, RUNS runs
 # each; prints a table of medians with the ratios to nginx and to the
 # backend, writes bench.png (throughput and p99 against workers), and
@@ -23,11 +25,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${RUNS:-3} SECS=${SECS:-3} WORKERS=${WORKERS:-"1 4 16 64"}
-# cold and backend runs come in pairs, PAIRS of them a run: s3rver's pace
-# drifts and stalls in its garbage collector, and two reads of the same
-# objects from it alone differ by up to 30%
+# cold runs (the cluster's and the nginx cache's) and backend runs come in
+# triples, PAIRS of them a run: s3rver's pace drifts and stalls in its
+# garbage collector, and two reads of the same objects from it alone
+# differ by up to 30%
 PAIRS=${PAIRS:-4}
-# warm runs likewise: WARM_PAIRS rounds of proxy, direct and nginx a run.
+# warm runs likewise: WARM_PAIRS rounds of proxy, direct, nginx and nginx
+# redirecting a run.
 # At 1 worker one ratio ranges 0.9 to 1.3 from one round to the next, as
 # the scheduler puts loader and server on one CPU or on two and the
 # hypervisor steals time (see the steal line at the end)
@@ -60,7 +64,13 @@ if [ "$PIN_BACKEND" = 1 ] && [ "$last_cpu" -gt 0 ]; then
 	taskset -a -p -c "$last_cpu" "$(cat "$work/s3rver.pid")" >/dev/null
 	pin_rest=0-$((last_cpu - 1))
 fi
-cluster_pids() { pgrep -f "ais-(proxy|target) .*$AIS_CLUSTER_DIR" || true; }
+cluster_pids() {	# and the caching nginx's, once started
+	pgrep -f "ais-(proxy|target) .*$AIS_CLUSTER_DIR" || true
+	[ ! -f "$work/nginx-cache/nginx.pid" ] || {
+		cat "$work/nginx-cache/nginx.pid"
+		pgrep -P "$(cat "$work/nginx-cache/nginx.pid")" || true
+	}
+}
 pin_cluster() {		# $1: a cpu list
 	local p
 	[ -n "$pin_rest" ] || return 0
@@ -78,9 +88,14 @@ export AIS_ENDPOINT
 # shellcheck disable=SC2046
 start_nginx $(printf '%s\n' "$AIS_CLUSTER_DIR"/t*/mp*)
 
+# nginx as a cache does what a cold GET does, without a redirect: the
+# reference for the cluster's cold runs, on this machine, in this run
+start_nginx_cache "$s3" "$work/ngstore"
 for mib in 1 10; do
 	ls "$work/src" | grep "^m$mib-" >"$work/names$mib"
 	sed "s|^|http://127.0.0.1:$ngport/@aws/bench/%25ob/|" "$work/names$mib" >"$work/nginx$mib"
+	sed "s|^|http://127.0.0.1:$ngredirport/@aws/bench/%25ob/|" "$work/names$mib" >"$work/ngredir$mib"
+	sed "s|^|http://127.0.0.1:$ngcport/bench/|" "$work/names$mib" >"$work/ngcold$mib"
 done
 
 # one loader run; prints "MiB/s p99_ms"
@@ -93,13 +108,22 @@ load() {
 # every run GETs with ais-loader's own client, which signs the backend
 # runs' requests (SigV4) as the target signs its own
 cold_run() {		# $1: MiB, $2: workers
+	"$bin/ais-ctl" bucket evict s3://bench >/dev/null
+	# each cold run pays for its own writes, not the last one's
+	sync
 	echo "cold $(load -filelist "$work/names$1" -epochs 1 -duration 0 -numworkers "$2")" >>"$work/r-$1-$2"
 }
-warm_run() {		# $1: proxy, direct or nginx, $2: MiB, $3: workers
+ngcold_run() {		# $1: MiB, $2: workers
+	rm -rf "$work/ngstore/bench"
+	sync
+	echo "ngcold $(load -urls "$work/ngcold$1" -epochs 1 -duration 0 -numworkers "$2")" >>"$work/r-$1-$2"
+}
+warm_run() {		# $1: proxy, direct, nginx or ngredir, $2: MiB, $3: workers
 	case $1 in
 	proxy) load -filelist "$work/names$2" -duration "${SECS}s" -numworkers "$3" ;;
 	direct) load -filelist "$work/names$2" -duration "${SECS}s" -numworkers "$3" -direct ;;
 	nginx) load -urls "$work/nginx$2" -duration "${SECS}s" -numworkers "$3" ;;
+	ngredir) load -urls "$work/ngredir$2" -duration "${SECS}s" -numworkers "$3" ;;
 	esac
 }
 backend_run() {
@@ -116,15 +140,12 @@ for mib in 1 10; do
 			pin_cluster "$pin_rest"
 			pin=${pin_rest:+taskset -c $pin_rest}
 			for pair in $(seq 1 "$PAIRS"); do
-				"$bin/ais-ctl" bucket evict s3://bench >/dev/null
-				# each cold run pays for its own writes, not the last one's
-				sync
-				# alternate which of the pair runs first
-				if [ $(((run + pair) % 2)) = 0 ]; then
-					cold_run "$mib" "$w"; backend_run "$mib" "$w"
-				else
-					backend_run "$mib" "$w"; cold_run "$mib" "$w"
-				fi
+				# rotate which of the three runs first
+				case $(((run + pair) % 3)) in
+				0) cold_run "$mib" "$w"; ngcold_run "$mib" "$w"; backend_run "$mib" "$w" ;;
+				1) backend_run "$mib" "$w"; cold_run "$mib" "$w"; ngcold_run "$mib" "$w" ;;
+				2) ngcold_run "$mib" "$w"; backend_run "$mib" "$w"; cold_run "$mib" "$w" ;;
+				esac
 			done
 			pin= ; pin_cluster "0-$last_cpu"
 			# the cold run's files are still being written back: flush
@@ -135,8 +156,8 @@ for mib in 1 10; do
 			# every other round in the reverse order, so that what
 			# comes first (after the sync, say) is no one's advantage
 			for pair in $(seq 1 "$WARM_PAIRS"); do
-				kinds="proxy direct nginx"
-				[ $(((run + pair) % 2)) = 0 ] && kinds="nginx direct proxy"
+				kinds="proxy direct nginx ngredir"
+				[ $(((run + pair) % 2)) = 0 ] && kinds="ngredir nginx direct proxy"
 				for k in $kinds; do echo "$k $(warm_run "$k" "$mib" "$w")"; done >>"$work/r-$mib-$w"
 			done
 		done
@@ -158,36 +179,40 @@ spread() { ratios "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { pr
 table() {
 	local mib w p
 	local -A rate m99
-	printf '%-6s %-7s %12s %12s %12s %12s %12s %8s %8s %8s %8s %8s\n' size workers \
-	    "proxy MiB/s" "direct" "nginx" "cold" "backend" proxy/ng direct/ng cold/be \
-	    "p99 dir" "p99 ng"
+	printf '%-6s %-7s %12s %7s %7s %7s %7s %7s %7s %8s %10s %9s %8s %9s %8s %7s\n' size workers \
+	    "proxy MiB/s" "direct" "nginx" "ng 301" "cold" "ng cold" "backend" proxy/ng ngredir/ng \
+	    direct/ng cold/be ngcold/be "p99 dir" "p99 ng"
 	for mib in 1 10; do
 		for w in $WORKERS; do
-			for p in proxy direct nginx cold backend; do
+			for p in proxy direct nginx ngredir cold ngcold backend; do
 				rate[$p]=$(awk -v p=$p '$1 == p { print $2 }' "$work/r-$mib-$w" | median)
 				m99[$p]=$(awk -v p=$p '$1 == p { print $3 }' "$work/r-$mib-$w" | median)
 			done
-			printf '%-6s %-7s %12s %12s %12s %12s %12s %8.2f %8.2f %8.2f %8s %8s\n' \
+			printf '%-6s %-7s %12s %7s %7s %7s %7s %7s %7s %8.2f %10.2f %9.2f %8.2f %9.2f %8s %7s\n' \
 			    "${mib}MiB" "$w" "${rate[proxy]}" "${rate[direct]}" "${rate[nginx]}" \
-			    "${rate[cold]}" "${rate[backend]}" \
+			    "${rate[ngredir]}" "${rate[cold]}" "${rate[ngcold]}" "${rate[backend]}" \
 			    "$(paired proxy nginx "$work/r-$mib-$w")" \
+			    "$(paired ngredir nginx "$work/r-$mib-$w")" \
 			    "$(paired direct nginx "$work/r-$mib-$w")" \
 			    "$(paired cold backend "$work/r-$mib-$w")" \
+			    "$(paired ngcold backend "$work/r-$mib-$w")" \
 			    "${m99[direct]}" "${m99[nginx]}"
-			echo "$mib $w ${rate[proxy]} ${rate[direct]} ${rate[nginx]} ${rate[cold]} ${rate[backend]} ${m99[proxy]} ${m99[direct]} ${m99[nginx]}" >>"$work/plot.dat"
+			echo "$mib $w ${rate[proxy]} ${rate[direct]} ${rate[nginx]} ${rate[cold]} ${rate[backend]} ${m99[proxy]} ${m99[direct]} ${m99[nginx]} ${rate[ngcold]} ${rate[ngredir]}" >>"$work/plot.dat"
 		done
 	done
 }
-echo "1 proxy + $TARGETS target(s); $RUNS runs; warm: $((RUNS * WARM_PAIRS)) rounds of ${SECS}s runs; cold and backend runs read each object once, $((RUNS * PAIRS)) pairs; medians; a ratio is the median of the ratios of runs made back to back${pin_rest:+ (backend on CPU $last_cpu, cluster and loader on $pin_rest)}"
+echo "1 proxy + $TARGETS target(s); $RUNS runs; warm: $((RUNS * WARM_PAIRS)) rounds of ${SECS}s runs; cold (cluster and nginx cache) and backend runs read each object once, $((RUNS * PAIRS)) triples; medians; a ratio is the median of the ratios of runs made back to back${pin_rest:+ (backend on CPU $last_cpu, cluster and loader on $pin_rest)}"
 table | tee "$work/table"
 echo "the same ratios, lowest and highest of the pairs:"
-printf '%-6s %-7s %11s %11s %11s\n' size workers proxy/ng direct/ng cold/be
+printf '%-6s %-7s %11s %11s %11s %11s %11s\n' size workers proxy/ng ngredir/ng direct/ng cold/be ngcold/be
 for mib in 1 10; do
 	for w in $WORKERS; do
-		printf '%-6s %-7s %11s %11s %11s\n' "${mib}MiB" "$w" \
+		printf '%-6s %-7s %11s %11s %11s %11s %11s\n' "${mib}MiB" "$w" \
 		    "$(spread proxy nginx "$work/r-$mib-$w")" \
+		    "$(spread ngredir nginx "$work/r-$mib-$w")" \
 		    "$(spread direct nginx "$work/r-$mib-$w")" \
-		    "$(spread cold backend "$work/r-$mib-$w")"
+		    "$(spread cold backend "$work/r-$mib-$w")" \
+		    "$(spread ngcold backend "$work/r-$mib-$w")"
 	done
 done
 
@@ -203,8 +228,9 @@ set xlabel "workers"
 do for [m in "1 10"] {
 	set title sprintf("GET throughput, %s MiB objects (MiB/s)", m)
 	plot "< awk '\$1 == " . m . "' $work/plot.dat" u 2:3 w lp t "proxy (redirect)", \
-	    "" u 2:4 w lp t "direct", "" u 2:5 w lp t "nginx", "" u 2:6 w lp t "cold", \
-	    "" u 2:7 w lp t "backend"
+	    "" u 2:4 w lp t "direct", "" u 2:5 w lp t "nginx", \
+	    "" u 2:12 w lp t "nginx redirecting", "" u 2:6 w lp t "cold", \
+	    "" u 2:11 w lp t "nginx cache, cold", "" u 2:7 w lp t "backend"
 	set title sprintf("p99 latency, %s MiB objects (ms)", m)
 	plot "< awk '\$1 == " . m . "' $work/plot.dat" u 2:8 w lp t "proxy", \
 	    "" u 2:9 w lp t "direct", "" u 2:10 w lp t "nginx"
