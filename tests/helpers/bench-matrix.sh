@@ -107,18 +107,25 @@ load() {
 	    "\(.bytes / 1048576 / .elapsed | floor) \(.latency_us.p99 / 1000)"'
 }
 
+# record KIND MIB WORKERS LOADER_ARGS...: one pass reading each object once,
+# its line added to the results of MIB and WORKERS
+record() {
+	local kind=$1 mib=$2 w=$3
+	shift 3
+	echo "$kind $(load "$@" -epochs 1 -duration 0 -numworkers "$w")" >>"$work/r-$mib-$w"
+}
 # every run GETs with ais-loader's own client, which signs the backend
 # runs' requests (SigV4) as the target signs its own
 cold_run() {		# $1: MiB, $2: workers
 	"$bin/ais-ctl" bucket evict s3://bench >/dev/null
 	# each cold run pays for its own writes, not the last one's
 	sync
-	echo "cold $(load -filelist "$work/names$1" -epochs 1 -duration 0 -numworkers "$2")" >>"$work/r-$1-$2"
+	record cold "$1" "$2" -filelist "$work/names$1"
 }
 ngcold_run() {		# $1: MiB, $2: workers
 	rm -rf "$work/ngstore/bench"
 	sync
-	echo "ngcold $(load -urls "$work/ngcold$1" -epochs 1 -duration 0 -numworkers "$2")" >>"$work/r-$1-$2"
+	record ngcold "$1" "$2" -urls "$work/ngcold$1"
 }
 warm_run() {		# $1: proxy, direct, nginx or ngredir, $2: MiB, $3: workers
 	case $1 in
@@ -128,15 +135,11 @@ warm_run() {		# $1: proxy, direct, nginx or ngredir, $2: MiB, $3: workers
 	ngredir) load -urls "$work/ngredir$2" -duration "${SECS}s" -numworkers "$3" ;;
 	esac
 }
-backend_run() {
-	echo "backend $(load -s3endpoint "$s3" -filelist "$work/names$1" -epochs 1 -duration 0 -numworkers "$2")" >>"$work/r-$1-$2"
-}
+backend_run() { record backend "$1" "$2" -s3endpoint "$s3" -filelist "$work/names$1"; }
 # the nginx cache's reference: its GETs to s3rver are unsigned, and s3rver
 # answers those sooner (by 0.5-1 ms at the median of 1 MiB GETs: it checks
 # a signature in JavaScript), so its ratio is to unsigned GETs of its own
-unsigned_run() {
-	echo "unsigned $(load -urls "$work/s3urls$1" -epochs 1 -duration 0 -numworkers "$2")" >>"$work/r-$1-$2"
-}
+unsigned_run() { record unsigned "$1" "$2" -urls "$work/s3urls$1"; }
 
 for mib in 1 10; do
 	"$bin/ais-ctl" object ls s3://bench >/dev/null
